@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
 use openapiv3::OpenAPI;
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use schemars::schema::{InstanceType, SchemaObject};
 
 use crate::spec;
@@ -35,11 +35,22 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
 
 /// The generator settings. Secret-bearing fields are marked `format: password` in
 /// the spec and become `crate::Secret`, whose `Debug` prints `[REDACTED]`.
+///
+/// Every request passes through the hand-written `ClientHooks` impl of the crate
+/// (token, retries, tracing), which reaches its state through the client's inner
+/// value, `crate::Session`. `HooksMode::Expected` makes a missing impl a compile
+/// error instead of a silent fallback to progenitor's do-nothing hooks.
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(
+            "crate::Session"
+                .parse()
+                .expect("a Rust path is a valid token stream"),
+        )
         .with_conversion(
             SchemaObject {
                 instance_type: Some(InstanceType::String.into()),
@@ -149,6 +160,24 @@ mod tests {
         assert!(
             code.contains("pub client_secret: crate::Secret"),
             "client_secret"
+        );
+    }
+
+    #[test]
+    fn hooks_are_required_and_reach_the_session() {
+        let spec = spec::parse(&spec_text()).unwrap();
+        let code = generate(&spec.openapi).unwrap();
+        assert!(
+            code.contains("pub(crate) inner: crate::Session"),
+            "inner field"
+        );
+        assert!(
+            code.contains("Client: ClientHooks<crate::Session>"),
+            "hooks asserted"
+        );
+        assert!(
+            !code.contains("impl ClientHooks<crate::Session> for &Client"),
+            "no default hooks"
         );
     }
 

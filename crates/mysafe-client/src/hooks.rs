@@ -1,0 +1,248 @@
+//! progenitor's request hooks: every generated call runs its request through
+//! [`ClientHooks::exec`] here, which adds the bearer token, retries what is safe to
+//! retry, replays once after a 401 on a cached token, and traces the call.
+//!
+//! `exec` can only hand back a `reqwest` response or a `reqwest` error. A failure
+//! decided here (the token request failed, a body cannot decode) travels as a
+//! stand-in response with status [`CARRIER_STATUS`], which the generated code reports
+//! as an unexpected response, with the [`Error`] in its extensions; `error.rs` takes it
+//! out again.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderMap};
+use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument;
+
+use crate::error::Carried;
+use crate::retry::{Failure, is_retryable_status};
+use crate::session::{Bearer, Session};
+use crate::{Client, Error, types};
+
+/// Status of the stand-in responses that carry an [`Error`]; no operation of the
+/// spec documents it, so the generated code never tries to decode it.
+pub(crate) const CARRIER_STATUS: u16 = 599;
+
+/// The error statuses every operation of the spec documents with an `ErrorBody`;
+/// the generated code decodes these and reports any other status bare.
+const DOCUMENTED_ERRORS: [u16; 8] = [400, 401, 403, 404, 500, 502, 503, 504];
+
+impl ClientHooks<Session> for Client {
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "mysafe",
+            operation = info.operation_id,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        run(self, request, info.operation_id).instrument(span).await
+    }
+}
+
+/// One attempt's result, with the body already read so that a body cut short is a
+/// transport failure of the attempt (and can be retried) rather than of the decode.
+enum Attempt {
+    Answer {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    Failed(reqwest::Error),
+}
+
+async fn run(
+    client: &Client,
+    mut request: Request,
+    operation: &'static str,
+) -> reqwest::Result<Response> {
+    let session = client.inner();
+    let policy = &session.retry;
+    let started = Instant::now();
+    let deadline = started + policy.deadline;
+    let tokens = &session.shared.tokens;
+
+    let mut bearer: Option<Bearer> = None;
+    if operation != "get_token" {
+        match tokens.bearer(client).await {
+            Ok(token) => {
+                request
+                    .headers_mut()
+                    .insert(AUTHORIZATION, token.header.clone());
+                bearer = Some(token);
+            }
+            Err(error) => return Ok(finish(carry(error), started, 0)),
+        }
+    }
+
+    let mut attempts: u32 = 0;
+    let mut retries: u32 = 0;
+    let mut replayed = false;
+    loop {
+        attempts += 1;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            let error = Error::Timeout {
+                message: format!(
+                    "{operation}: the call's deadline of {:?} ran out",
+                    policy.deadline
+                ),
+                source: None,
+            };
+            return Ok(finish(carry(error), started, attempts - 1));
+        }
+        // Bodies here are always buffered (JSON or form), so a clone exists; without
+        // one the request is sent once.
+        let Some(mut this) = request.try_clone() else {
+            let result = client.client().execute(request).await;
+            return result.map(|r| finish(r, started, attempts));
+        };
+        *this.timeout_mut() = Some(remaining.min(session.shared.request_timeout));
+
+        let sent = Instant::now();
+        let attempt = match client.client().execute(this).await {
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                match response.bytes().await {
+                    Ok(body) => Attempt::Answer {
+                        status,
+                        headers,
+                        body,
+                    },
+                    Err(error) => Attempt::Failed(error),
+                }
+            }
+            Err(error) => Attempt::Failed(error),
+        };
+        let elapsed_ms = sent.elapsed().as_millis() as u64;
+
+        let failure = match &attempt {
+            Attempt::Answer { status, .. } => {
+                tracing::debug!(
+                    attempt = attempts,
+                    status = status.as_u16(),
+                    elapsed_ms,
+                    "answer"
+                );
+                if *status == StatusCode::UNAUTHORIZED
+                    && !replayed
+                    && let Some(used) = bearer.as_ref().filter(|b| !b.fresh)
+                {
+                    // The cached token expired early or was revoked: one refresh,
+                    // one replay. Concurrent callers share the one refresh.
+                    tracing::debug!(attempt = attempts, "token rejected; refreshing once");
+                    tokens.invalidate(used);
+                    match tokens.bearer(client).await {
+                        Ok(token) => {
+                            request
+                                .headers_mut()
+                                .insert(AUTHORIZATION, token.header.clone());
+                            bearer = Some(token);
+                            replayed = true;
+                            continue;
+                        }
+                        Err(error) => return Ok(finish(carry(error), started, attempts)),
+                    }
+                }
+                is_retryable_status(status.as_u16()).then_some(Failure::Status(status.as_u16()))
+            }
+            Attempt::Failed(error) => {
+                tracing::debug!(attempt = attempts, elapsed_ms, error = %error, "transport failure");
+                Some(Failure::of_transport(error))
+            }
+        };
+
+        if let Some(failure) = failure
+            && attempts < policy.max_attempts
+            && policy.allows(operation, failure)
+        {
+            retries += 1;
+            let wait = policy.backoff(retries, fastrand::f64());
+            if Instant::now() + wait < deadline {
+                tracing::info!(
+                    attempt = attempts,
+                    ?failure,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+        }
+
+        return match attempt {
+            Attempt::Answer {
+                status,
+                headers,
+                body,
+            } => Ok(finish(
+                checked(operation, status, headers, body),
+                started,
+                attempts,
+            )),
+            Attempt::Failed(error) => {
+                record(started, attempts, None);
+                Err(error)
+            }
+        };
+    }
+}
+
+/// The final answer as the generated code will decode it, or a carrier when it
+/// cannot: a non-JSON body, or an error body that is not an [`types::ErrorBody`].
+/// Checking here keeps the status, which the generated decode error loses.
+fn checked(operation: &str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
+    let code = status.as_u16();
+    let decoded = if status.is_success() {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(|_| None)
+    } else {
+        serde_json::from_slice::<types::ErrorBody>(&body).map(Some)
+    };
+    match decoded {
+        Err(error) => {
+            let reason = format!("{operation}: {}", crate::excerpt::describe(&error));
+            carry(Error::undecodable(Some(code), &body, reason))
+        }
+        // The generated code would report only the status; keep the message.
+        Ok(Some(answer)) if !DOCUMENTED_ERRORS.contains(&code) => {
+            carry(Error::from_answer(code, &headers, &answer))
+        }
+        Ok(_) => {
+            let mut response = http::Response::new(reqwest::Body::from(body));
+            *response.status_mut() = status;
+            *response.headers_mut() = headers;
+            Response::from(response)
+        }
+    }
+}
+
+fn carry(error: Error) -> Response {
+    let mut response = http::Response::new(reqwest::Body::from(Bytes::new()));
+    *response.status_mut() =
+        StatusCode::from_u16(CARRIER_STATUS).expect("599 is a valid status code");
+    response.extensions_mut().insert(Carried(error));
+    Response::from(response)
+}
+
+fn finish(response: Response, started: Instant, attempts: u32) -> Response {
+    let status = match response.extensions().get::<Carried>() {
+        Some(Carried(error)) => error.status(),
+        None => Some(response.status().as_u16()),
+    };
+    record(started, attempts, status);
+    response
+}
+
+fn record(started: Instant, attempts: u32, status: Option<u16>) {
+    let span = tracing::Span::current();
+    let latency: Duration = started.elapsed();
+    span.record("attempts", attempts);
+    span.record("latency_ms", latency.as_millis() as u64);
+    if let Some(status) = status {
+        span.record("status", status);
+    }
+    tracing::debug!("finished");
+}
