@@ -284,6 +284,20 @@ impl Error {
         }
     }
 
+    /// A gateway failure whose body is not JSON (Kong's HTML pages).
+    pub(crate) fn gateway_page(status: u16, body: &[u8]) -> Self {
+        Self::Gateway {
+            status,
+            kind: match status {
+                502 => GatewayKind::BadGateway,
+                503 => GatewayKind::Unavailable,
+                _ => GatewayKind::Timeout,
+            },
+            message: excerpt::excerpt(body),
+            request_id: None,
+        }
+    }
+
     /// Classifies an error answer that decoded as [`ErrorBody`]. The body tells the
     /// three producers apart: MySafe's envelope has `exception` or `response`, the
     /// OAuth server has `error`, Kong has a bare `message`.
@@ -401,8 +415,8 @@ impl From<progenitor_client::Error<ErrorBody>> for Error {
                     message: describe_status(response.status().as_u16()),
                 },
             },
-            // The hooks check every error body and every non-JSON body, so what
-            // reaches here is a success status with JSON of the wrong shape.
+            // The hooks check every body with its status, so this happens only for a
+            // success type the hooks' table lacks; the status is lost by then.
             P::InvalidResponsePayload(body, e) => {
                 Self::undecodable(None, &body, excerpt::describe(&e))
             }

@@ -192,16 +192,19 @@ async fn run(
 }
 
 /// The final answer as the generated code will decode it, or a carrier when it
-/// cannot: a non-JSON body, or an error body that is not an [`types::ErrorBody`].
-/// Checking here keeps the status, which the generated decode error loses.
+/// cannot. The check runs here because here the status is still known: the generated
+/// code reports a body that fails to decode without it.
 fn checked(operation: &str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
     let code = status.as_u16();
     let decoded = if status.is_success() {
-        serde_json::from_slice::<serde::de::IgnoredAny>(&body).map(|_| None)
+        success_decodes(operation, &body).map(|()| None)
     } else {
         serde_json::from_slice::<types::ErrorBody>(&body).map(Some)
     };
     match decoded {
+        // Kong's gateway errors come as HTML pages too; they are still gateway
+        // errors, worth a retry later.
+        Err(_) if is_retryable_status(code) => carry(Error::gateway_page(code, &body)),
         Err(error) => {
             let reason = format!("{operation}: {}", crate::excerpt::describe(&error));
             carry(Error::undecodable(Some(code), &body, reason))
@@ -216,6 +219,31 @@ fn checked(operation: &str, status: StatusCode, headers: HeaderMap, body: Bytes)
             *response.headers_mut() = headers;
             Response::from(response)
         }
+    }
+}
+
+/// Whether a success body decodes as the operation's success type. One entry per
+/// operation of the spec (a test checks the list against the generated code); an
+/// operation missing here is only checked for being JSON.
+fn success_decodes(operation: &str, body: &[u8]) -> Result<(), serde_json::Error> {
+    fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), serde_json::Error> {
+        serde_json::from_slice::<T>(body).map(|_| ())
+    }
+    match operation {
+        "get_token" => check::<types::TokenResponse>(body),
+        "list_passwords" => check::<types::PasswordListResponse>(body),
+        "get_password" | "create_password" | "update_password" => {
+            check::<types::PasswordResponse>(body)
+        }
+        "list_notes" => check::<types::NoteListResponse>(body),
+        "get_note" | "create_note" | "update_note" => check::<types::NoteResponse>(body),
+        "list_api_secrets" => check::<types::ApiSecretListResponse>(body),
+        "get_api_secret" => check::<types::ApiSecretResponse>(body),
+        "create_api_secret" | "update_api_secret" => check::<types::ApiSecretWriteResponse>(body),
+        op if op.starts_with("enable_") || op.starts_with("disable_") => {
+            check::<types::StatusResponse>(body)
+        }
+        _ => check::<serde::de::IgnoredAny>(body),
     }
 }
 
@@ -245,4 +273,72 @@ fn record(started: Instant, attempts: u32, status: Option<u16>) {
         span.record("status", status);
     }
     tracing::debug!("finished");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_operation_has_its_success_type() {
+        let generated = include_str!("generated_client.rs");
+        let operations: Vec<&str> = generated
+            .split("operation_id: \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(operations.len(), 19, "{operations:?}");
+        for op in operations {
+            // An empty object decodes as no success type: each has a required field.
+            assert!(
+                success_decodes(op, b"{}").is_err(),
+                "{op} is not in the table"
+            );
+        }
+    }
+
+    #[test]
+    fn checked_keeps_the_status_of_bad_bodies() {
+        let carried = |response: Response| {
+            assert_eq!(response.status().as_u16(), CARRIER_STATUS);
+            response.extensions().get::<Carried>().unwrap().0.clone()
+        };
+        let html = Bytes::from_static(b"<html><body>Oops</body></html>");
+        let error = carried(checked(
+            "disable_password",
+            StatusCode::OK,
+            HeaderMap::new(),
+            html.clone(),
+        ));
+        assert_eq!(error.status(), Some(200));
+        assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
+        let error = carried(checked(
+            "disable_password",
+            StatusCode::BAD_GATEWAY,
+            HeaderMap::new(),
+            html,
+        ));
+        assert!(error.is_retryable(), "{error:?}");
+        let wrong = Bytes::from_static(br#"{"response":{"status":"two hundred"}}"#);
+        let error = carried(checked(
+            "disable_password",
+            StatusCode::OK,
+            HeaderMap::new(),
+            wrong,
+        ));
+        assert_eq!(error.status(), Some(200));
+        let teapot = Bytes::from_static(br#"{"message":"API rate limit exceeded"}"#);
+        let error = carried(checked(
+            "list_notes",
+            StatusCode::TOO_MANY_REQUESTS,
+            HeaderMap::new(),
+            teapot,
+        ));
+        assert_eq!(error.to_string(), "HTTP 429: API rate limit exceeded");
+
+        let fine = Bytes::from_static(br#"{"response":{"status":200,"message":"ok"}}"#);
+        let response = checked("disable_password", StatusCode::OK, HeaderMap::new(), fine);
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.extensions().get::<Carried>().is_none());
+    }
 }

@@ -37,6 +37,9 @@ pub use config::{ClientBuilder, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT, EN
 pub use error::{ApiCode, AuthFailure, Error, GatewayKind};
 pub use generated_client::*;
 pub use outcome::Outcome;
+/// The error generated calls return, as progenitor defines it. Convert it into
+/// [`Error`] with `?` or [`Error::from`]: its own `Display` prints raw bodies.
+pub use progenitor_client::Error as RawError;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use session::Session;

@@ -1,0 +1,312 @@
+//! Every operation of the spec, through the generated client and the hooks.
+
+use mysafe_client::{Outcome, Secret, types};
+
+use crate::{client, seen};
+
+fn id(identifier: &str) -> i64 {
+    identifier.parse().expect("identifiers are numeric strings")
+}
+
+#[tokio::test]
+async fn passwords_full_cycle() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+
+    let created = client
+        .create_password()
+        .body(
+            types::CreatePasswordRequest::builder()
+                .name("db-prod")
+                .username("admin")
+                .password(Secret::new("pw-one"))
+                .url("https://db.example.com")
+                .tags("prod"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let identifier = id(&created.password_entity.identifier);
+
+    let listed = client.list_passwords().tag("prod").send().await.unwrap();
+    let names: Vec<_> = listed
+        .password_on_list
+        .iter()
+        .filter_map(|p| p.name.clone())
+        .collect();
+    assert_eq!(names, ["db-prod"]);
+
+    let got = client
+        .get_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    let entity = &got.password_entity;
+    assert_eq!(entity.password.as_ref().map(Secret::expose), Some("pw-one"));
+    assert_eq!(entity.username.as_deref(), Some("admin"));
+
+    let updated = client
+        .update_password()
+        .identifier(identifier)
+        .body(types::UpdatePasswordRequest::builder().password(Secret::new("pw-two")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.password_entity.identifier, identifier.to_string());
+    let got = client
+        .get_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.password_entity.password.as_ref().map(Secret::expose),
+        Some("pw-two")
+    );
+
+    let disabled = client
+        .disable_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.outcome(), Outcome::Changed);
+    let again = client
+        .disable_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 200);
+    assert_eq!(again.outcome(), Outcome::AlreadySo);
+
+    let enabled = client
+        .enable_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.outcome(), Outcome::Changed);
+    let again = client
+        .enable_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.outcome(), Outcome::AlreadySo);
+
+    for op in [
+        "create_password",
+        "list_passwords",
+        "get_password",
+        "update_password",
+        "disable_password",
+        "enable_password",
+    ] {
+        assert!(seen(&sim, op) >= 1, "{op} never reached the simulator");
+    }
+    assert_eq!(
+        sim.stats().token_requests,
+        1,
+        "one login for the whole session"
+    );
+}
+
+#[tokio::test]
+async fn notes_full_cycle() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+
+    let created = client
+        .create_note()
+        .body(
+            types::CreateNoteRequest::builder()
+                .name("recovery codes")
+                .note(Secret::new("1111 2222 3333")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let identifier = id(&created.note_entity.identifier);
+
+    let listed = client.list_notes().send().await.unwrap();
+    assert!(
+        listed
+            .note_on_list
+            .iter()
+            .any(|n| n.identifier == identifier.to_string())
+    );
+
+    let got = client
+        .get_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.note_entity.note.as_ref().map(Secret::expose),
+        Some("1111 2222 3333")
+    );
+
+    client
+        .update_note()
+        .identifier(identifier)
+        .body(types::UpdateNoteRequest::builder().name("old recovery codes"))
+        .send()
+        .await
+        .unwrap();
+    let got = client
+        .get_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.note_entity.name.as_deref(), Some("old recovery codes"));
+
+    let disabled = client
+        .disable_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.outcome(), Outcome::Changed);
+    let again = client
+        .disable_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.outcome(), Outcome::AlreadySo);
+    let enabled = client
+        .enable_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.outcome(), Outcome::Changed);
+    let again = client
+        .enable_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.outcome(), Outcome::AlreadySo);
+}
+
+#[tokio::test]
+async fn api_secrets_full_cycle() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+
+    let created = client
+        .create_api_secret()
+        .body(
+            types::CreateApiSecretRequest::builder()
+                .name("billing")
+                .url("https://billing.example.com")
+                .client_id("billing-app")
+                .client_secret(Secret::new("billing-secret"))
+                .identifier_code("billing-1"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let identifier = id(&created.api_entity.identifier);
+
+    let listed = client.list_api_secrets().send().await.unwrap();
+    assert!(
+        listed
+            .api_secret_on_list
+            .iter()
+            .any(|s| s.identifier == identifier.to_string())
+    );
+
+    let got = client
+        .get_api_secret()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    let entity = &got.api_secret_entity;
+    assert_eq!(entity.client_id.as_deref(), Some("billing-app"));
+    assert_eq!(
+        entity.client_secret.as_ref().map(Secret::expose),
+        Some("billing-secret")
+    );
+
+    let updated = client
+        .update_api_secret()
+        .identifier(identifier)
+        .body(types::UpdateApiSecretRequest::builder().notes("rotated"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.api_entity.identifier, identifier.to_string());
+
+    let disabled = client
+        .disable_api_secret()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.outcome(), Outcome::Changed);
+    let again = client
+        .disable_api_secret()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.outcome(), Outcome::AlreadySo);
+    let enabled = client
+        .enable_api_secret()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.outcome(), Outcome::Changed);
+    let again = client
+        .enable_api_secret()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.outcome(), Outcome::AlreadySo);
+}
+
+#[tokio::test]
+async fn the_token_operation_itself_goes_through_the_hooks_without_a_bearer() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+    let token = client
+        .get_token()
+        .body(types::TokenRequest {
+            grant_type: types::GrantType::ClientCredentials,
+            client_id: sim.client_id().to_owned(),
+            client_secret: Secret::new(sim.client_secret()),
+            tenant: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert!(!token.access_token.expose().is_empty());
+    assert_eq!(token.expires_in, Some(3600));
+    assert_eq!(sim.stats().token_requests, 1, "no login before the login");
+}
+
+#[test]
+fn calls_can_be_spawned() {
+    // The hooks' futures must be Send, or no one could `tokio::spawn` a call.
+    fn send<T: Send>(_: &T) {}
+    let client = mysafe_client::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .client_id("a")
+        .client_secret("b")
+        .build()
+        .unwrap();
+    let call = client.disable_password().identifier(1).send();
+    send(&call);
+}

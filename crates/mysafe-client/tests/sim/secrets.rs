@@ -1,0 +1,182 @@
+//! A full session (login, every kind of call, a refresh, failures) must not show any
+//! secret in its logs, its `Debug` output or its error messages.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use mysafe_client::{Error, RetryPolicy, Secret, types};
+use mysafe_sim::{Fault, FaultKind, Target};
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::{builder, client};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+const PASSWORD: &str = "pw-Zq8!correct-horse";
+const TOTP_SEED: &str = "JBSWY3DPEHPK3PXP";
+const NOTE: &str = "note-body-4711-private";
+const API_SECRET: &str = "api-secret-0xfeedface";
+
+// The default, current-thread test runtime keeps every task of the session (the
+// HTTP client's connection tasks too) on the thread whose subscriber captures.
+#[tokio::test]
+async fn a_full_session_leaks_no_secret() {
+    let logs = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+    let mut shown = Vec::<String>::new();
+    let mut tokens = Vec::<String>::new();
+
+    shown.push(format!("{client:?}"));
+    shown.push(format!("{:?}", builder(&sim)));
+
+    let created = client
+        .create_password()
+        .body(
+            types::CreatePasswordRequest::builder()
+                .name("db")
+                .username("admin")
+                .password(Secret::new(PASSWORD))
+                .secret_key(Secret::new(TOTP_SEED)),
+        )
+        .send()
+        .await
+        .unwrap();
+    shown.push(format!("{created:?}"));
+    let id: i64 = created.password_entity.identifier.parse().unwrap();
+    let got = client.get_password().identifier(id).send().await.unwrap();
+    assert_eq!(got.password_entity.password.as_ref().unwrap().expose(), PASSWORD);
+    shown.push(format!("{got:?} {:#?}", got.password_entity));
+
+    let note = client
+        .create_note()
+        .body(types::CreateNoteRequest::builder().name("n").note(Secret::new(NOTE)))
+        .send()
+        .await
+        .unwrap();
+    let note_id: i64 = note.note_entity.identifier.parse().unwrap();
+    shown.push(format!("{:?}", client.get_note().identifier(note_id).send().await.unwrap()));
+    let api = client
+        .create_api_secret()
+        .body(
+            types::CreateApiSecretRequest::builder()
+                .name("a")
+                .url("https://a.example.com")
+                .client_id("a")
+                .client_secret(Secret::new(API_SECRET)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let api_id: i64 = api.api_entity.identifier.parse().unwrap();
+    shown.push(format!("{:?}", client.get_api_secret().identifier(api_id).send().await.unwrap()));
+
+    // A token fetched by hand through the same hooks, and a refresh after revocation.
+    let token = client
+        .get_token()
+        .body(types::TokenRequest {
+            grant_type: types::GrantType::ClientCredentials,
+            client_id: sim.client_id().to_owned(),
+            client_secret: Secret::new(sim.client_secret()),
+            tenant: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    tokens.push(token.access_token.expose().to_owned());
+    shown.push(format!("{token:?}"));
+    sim.revoke_tokens();
+    client.list_passwords().send().await.unwrap();
+
+    // Failures: retried gateway errors, an answer that fails to decode with the
+    // password in it, bad credentials.
+    sim.inject(Fault {
+        target: Target::Operation("get_password".into()),
+        kind: FaultKind::KongBadGateway,
+        times: 1,
+    });
+    client.get_password().identifier(id).send().await.unwrap();
+    let leaky = format!(
+        r#"{{"response":{{"status":200}},"password_entity":{{"identifier":1,"password":"{PASSWORD}"}}}}"#
+    );
+    sim.inject(Fault {
+        target: Target::Operation("get_password".into()),
+        kind: FaultKind::Status {
+            status: 200,
+            content_type: "application/json".into(),
+            body: leaky,
+        },
+        times: 1,
+    });
+    let raw = client.get_password().identifier(id).send().await.unwrap_err();
+    let error = Error::from(raw);
+    assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
+    shown.push(format!("{error} {error:?}"));
+    let wrong = builder(&sim)
+        .client_secret("wrong-secret-value")
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = Error::from(wrong.list_notes().send().await.unwrap_err());
+    shown.push(format!("{error} {error:?} {wrong:?}"));
+
+    drop(_guard);
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("operation=\"get_password\""), "spans carry the operation:\n{logs}");
+    assert!(logs.contains("attempts=2"), "the retried call is traced:\n{logs}");
+
+    let secrets = [
+        sim.client_secret(),
+        "wrong-secret-value",
+        PASSWORD,
+        TOTP_SEED,
+        NOTE,
+        API_SECRET,
+    ];
+    let all = format!("{logs}\n{}", shown.join("\n"));
+    for secret in secrets.iter().copied().chain(tokens.iter().map(String::as_str)) {
+        assert!(!all.contains(secret), "a secret leaked: {secret}");
+    }
+    // The session's own tokens are not known to the test; every simulator token is
+    // 64 hex digits, and none may appear.
+    assert!(
+        !has_hex_run(&all, 40),
+        "something token-like leaked:\n{all}"
+    );
+}
+
+fn has_hex_run(text: &str, length: usize) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+        if run >= length {
+            return true;
+        }
+    }
+    false
+}
