@@ -10,11 +10,18 @@ use serde_json::{Value, json};
 /// Every request in these tests gives up after this, so a bug cannot hang the suite.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+thread_local! {
+    // Building a client loads the TLS roots, which is slow in debug builds. Each test
+    // runs on its own thread with its own runtime, so a per-thread client never
+    // outlives the runtime its pooled connections belong to.
+    static HTTP: reqwest::Client = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .build()
-        .expect("reqwest client")
+        .expect("reqwest client");
+}
+
+pub fn http() -> reqwest::Client {
+    HTTP.with(Clone::clone)
 }
 
 /// A status and a decoded JSON body.
