@@ -121,59 +121,6 @@ pub fn oauth_error(status: StatusCode, error: &str, message: &str, hint: Option<
     )
 }
 
-/// Kong's own errors carry a `request_id` (Kong 3.5 and later) for support tickets.
-pub fn kong(status: StatusCode, message: &str) -> Answer {
-    Answer::json(
-        status,
-        &ErrorBody {
-            message: Some(message.into()),
-            request_id: Some(crate::random::hex(16)),
-            ..ErrorBody::default()
-        },
-    )
-}
-
-pub fn kong_no_route() -> Answer {
-    kong(StatusCode::NOT_FOUND, "no Route matched with those values")
-}
-
-pub fn kong_bad_gateway() -> Answer {
-    kong(
-        StatusCode::BAD_GATEWAY,
-        "An invalid response was received from the upstream server",
-    )
-}
-
-pub fn kong_gateway_timeout() -> Answer {
-    kong(
-        StatusCode::GATEWAY_TIMEOUT,
-        "The upstream server is timing out",
-    )
-}
-
-pub fn kong_service_unavailable() -> Answer {
-    kong(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "failure to get a peer from the ring-balancer",
-    )
-}
-
-/// Kong's request-size-limiting answer, for bodies beyond what the simulator reads.
-pub fn kong_too_large() -> Answer {
-    kong(StatusCode::PAYLOAD_TOO_LARGE, "Request size limit exceeded")
-}
-
-/// The 502 page Kong sends to a client whose `Accept` prefers HTML.
-pub fn html_bad_gateway() -> Answer {
-    Answer {
-        status: StatusCode::BAD_GATEWAY,
-        content_type: "text/html; charset=utf-8".into(),
-        body: Bytes::from_static(
-            b"<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<h1>Error</h1>\n<p>An invalid response was received from the upstream server.</p>\n</body>\n</html>\n",
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,17 +143,5 @@ mod tests {
             response.mensagem.as_deref(),
             Some("1005: Password not found")
         );
-    }
-
-    #[test]
-    fn kong_errors_carry_a_fresh_request_id() {
-        let a: ErrorBody = serde_json::from_slice(&kong_bad_gateway().body).unwrap();
-        let b: ErrorBody = serde_json::from_slice(&kong_bad_gateway().body).unwrap();
-        assert_eq!(
-            a.message.as_deref(),
-            Some("An invalid response was received from the upstream server")
-        );
-        assert_eq!(a.request_id.as_ref().map(String::len), Some(32));
-        assert_ne!(a.request_id, b.request_id);
     }
 }

@@ -168,8 +168,9 @@ fn find_application<'a>(
         app.client_id == request.client_id
             && app.client_secret == request.client_secret.expose()
             // Reached by IP address, MySafe cannot tell the tenant from the host name,
-            // so an application with a tenant must name it.
-            && app.tenant == request.tenant
+            // so an application with a tenant must name it. An empty `tenant=` is
+            // what a client sends from an empty setting: the same as none.
+            && app.tenant.as_deref() == request.tenant.as_deref().filter(|t| !t.is_empty())
     })
 }
 

@@ -45,6 +45,9 @@ pub enum FaultKind {
     /// Waits this long, then answers normally.
     Latency(Duration),
     /// Kong's 502: `{"message":"An invalid response was received from the upstream server","request_id":"..."}`.
+    ///
+    /// Like Kong, the three gateway errors (and the 404 for unknown routes) come as
+    /// an HTML page instead when the request's `Accept` ranks `text/html` first.
     KongBadGateway,
     /// Kong's 504: `{"message":"The upstream server is timing out","request_id":"..."}`.
     KongGatewayTimeout,
@@ -60,7 +63,7 @@ pub enum FaultKind {
     TruncatedBody,
     /// Answers exactly this, whatever the request.
     Status {
-        /// The HTTP status.
+        /// The HTTP status; one outside 100..=999 is sent as 500.
         status: u16,
         /// The `Content-Type` header.
         content_type: String,

@@ -31,6 +31,7 @@ mod answer;
 mod auth;
 mod config;
 mod fault;
+mod kong;
 mod ops;
 mod random;
 mod request;

@@ -60,12 +60,14 @@ fn invalid_field<T: DeserializeOwned>(map: &Map<String, Value>, required: &[&str
     MySafeError::new(1001, "1001: Invalid parameters")
 }
 
-/// Query parameters; a repeated key keeps its last value.
+/// Query parameters; a repeated key keeps its last value, and an empty value
+/// filters nothing, as an unset filter field in a client would send it.
 pub fn query(query: Option<&str>) -> HashMap<String, String> {
     query
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
         .unwrap_or_default()
         .into_iter()
+        .filter(|(_, value)| !value.is_empty())
         .collect()
 }
 
@@ -137,7 +139,8 @@ mod tests {
 
     #[test]
     fn filters() {
-        let q = query(Some("tag=gmail&name=a%20b"));
+        let q = query(Some("tag=gmail&name=a%20b&url="));
+        assert!(!q.contains_key("url"));
         assert_eq!(q.get("name").map(String::as_str), Some("a b"));
         assert!(has_tag(q.get("tag"), Some("x, Gmail")));
         assert!(!has_tag(q.get("tag"), Some("gmailx")));

@@ -19,6 +19,7 @@ use crate::answer::{self, Answer};
 use crate::auth::{self, TokenOutcome, TokenStore};
 use crate::config::SimConfig;
 use crate::fault::{Fault, FaultKind, FaultQueue};
+use crate::kong::{self, KongError};
 use crate::ops::{self, Call};
 use crate::request;
 use crate::routes::{self, Route};
@@ -209,17 +210,20 @@ async fn handle(
     let operation = route.as_ref().map(Route::operation_id);
     let nth = lock(&state.stats).record(operation);
     let fault = lock(&state.faults).take(nth, operation);
+    let html = kong::prefers_html(req.headers());
 
     let mut truncate = false;
     match fault {
         None => {}
         Some(FaultKind::Latency(delay)) => tokio::time::sleep(delay).await,
-        Some(FaultKind::KongBadGateway) => return Ok(respond(answer::kong_bad_gateway())),
-        Some(FaultKind::KongGatewayTimeout) => return Ok(respond(answer::kong_gateway_timeout())),
-        Some(FaultKind::KongServiceUnavailable) => {
-            return Ok(respond(answer::kong_service_unavailable()));
+        Some(FaultKind::KongBadGateway) => return Ok(respond(KongError::BadGateway.answer(html))),
+        Some(FaultKind::KongGatewayTimeout) => {
+            return Ok(respond(KongError::GatewayTimeout.answer(html)));
         }
-        Some(FaultKind::HtmlBadGateway) => return Ok(respond(answer::html_bad_gateway())),
+        Some(FaultKind::KongServiceUnavailable) => {
+            return Ok(respond(KongError::ServiceUnavailable.answer(html)));
+        }
+        Some(FaultKind::HtmlBadGateway) => return Ok(respond(KongError::BadGateway.answer(true))),
         Some(FaultKind::DropConnection) => return Err(DropConnection),
         Some(FaultKind::TruncatedBody) => truncate = true,
         Some(FaultKind::Status {
@@ -230,8 +234,8 @@ async fn handle(
     }
 
     let answer = match route {
-        None => answer::kong_no_route(),
-        Some(route) => dispatch(&state, route, req).await,
+        None => KongError::NoRoute.answer(html),
+        Some(route) => dispatch(&state, route, req, html).await,
     };
     Ok(if truncate {
         respond_truncated(answer)
@@ -240,11 +244,11 @@ async fn handle(
     })
 }
 
-async fn dispatch(state: &State, route: Route, req: Request<Incoming>) -> Answer {
+async fn dispatch(state: &State, route: Route, req: Request<Incoming>, html: bool) -> Answer {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return answer::kong_too_large(),
+        Err(_) => return KongError::TooLarge.answer(html),
     };
     match route {
         Route::Token => {

@@ -160,6 +160,20 @@ async fn tenant_must_match_the_application() {
 }
 
 #[tokio::test]
+async fn an_empty_tenant_is_no_tenant() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", sim.client_id()),
+        ("client_secret", sim.client_secret()),
+        ("tenant", ""),
+    ];
+    assert_eq!(token_request(&sim, &form).await.status(), 200);
+    let form = [form[0], form[1], form[2], ("tenant", "acme")];
+    assert_eq!(token_request(&sim, &form).await.status(), 401);
+}
+
+#[tokio::test]
 async fn mysafe_routes_need_a_valid_bearer_token() {
     let sim = mysafe_sim::spawn().await.unwrap();
     let url = format!("{}/api/mysafe/password", sim.url());

@@ -322,3 +322,68 @@ async fn times_counts_the_hits_and_clear_faults_drops_the_rest() {
     );
     let _ = json!({});
 }
+
+#[tokio::test]
+async fn kong_answers_html_to_a_client_that_prefers_it() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let response = http()
+        .get(format!("{}/nowhere", sim.url()))
+        .header("accept", browser)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("no Route matched with those values")
+    );
+
+    sim.inject(Fault::once(Target::Any, FaultKind::KongGatewayTimeout));
+    let response = http()
+        .get(format!("{}/api/mysafe/note", sim.url()))
+        .header("accept", browser)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 504);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("The upstream server is timing out")
+    );
+
+    // The generated client asks for JSON and gets it.
+    let response = http()
+        .get(format!("{}/nowhere", sim.url()))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/json");
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_kongs_413_and_change_nothing() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let token = token(&sim).await;
+    let mut body = password_body("big");
+    // Just over the 1 MiB limit, so the part the server never reads stays small.
+    body["notes"] = json!("x".repeat(1 << 20));
+    let r = call(&sim, &token, "POST", "/api/mysafe/password", Some(body)).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(r.body["message"], "Request size limit exceeded");
+    let list = call(&sim, &token, "GET", "/api/mysafe/password", None).await;
+    assert!(list.body.get("password_on_list").is_none());
+}
