@@ -1,0 +1,65 @@
+//! What a simulator is started with: the applications it knows and the token lifetime.
+
+use std::time::Duration;
+
+/// Settings of a simulator; [`SimConfig::default`] is one application and one-hour
+/// tokens, as a fresh MySafe installation hands out.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Lifetime of issued tokens; `expires_in` reports it in whole seconds, rounded
+    /// down, so a client that trusts `expires_in` never keeps a token too long.
+    pub token_ttl: Duration,
+    /// The applications (access key authorizations) that may ask for tokens. Items
+    /// belong to the application whose token created them.
+    pub applications: Vec<Application>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl: Duration::from_secs(3600),
+            applications: vec![Application::generate()],
+        }
+    }
+}
+
+/// An application registered in MySafe, with the credentials of its access key
+/// authorization.
+///
+/// Sharing refers to users by name; the simulator takes an application's
+/// `client_id` as its user name, so an item shared with `username: <client_id>`
+/// becomes visible to that application.
+#[derive(Clone)]
+pub struct Application {
+    /// The OAuth client id.
+    pub client_id: String,
+    /// The OAuth client secret.
+    pub client_secret: String,
+    /// The tenant the application lives in. When set, a token request must name it
+    /// (the simulator is reached by IP address, where MySafe requires the tenant);
+    /// when unset, a token request must not name another tenant.
+    pub tenant: Option<String>,
+}
+
+impl Application {
+    /// An application with random credentials and no tenant.
+    pub fn generate() -> Self {
+        Self {
+            client_id: format!("sim-{}", crate::random::hex(8)),
+            client_secret: crate::random::hex(24),
+            tenant: None,
+        }
+    }
+}
+
+// The secret is a test credential, but code that prints a config should still not
+// learn to print secrets.
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[REDACTED]")
+            .field("tenant", &self.tenant)
+            .finish()
+    }
+}

@@ -1,0 +1,292 @@
+//! Every operation through the generated client: the simulator's answers have the
+//! statuses and shapes the spec gives, as the generated code decodes them.
+
+mod common;
+
+use common::TIMEOUT;
+use mysafe_client::types::{
+    CreateApiSecretRequest, CreateNoteRequest, CreatePasswordRequest, ErrorBody, GrantType,
+    TokenRequest, UpdateApiSecretRequest, UpdateNoteRequest, UpdatePasswordRequest,
+};
+use mysafe_client::{Client, Error, Secret};
+
+async fn authed_client(sim: &mysafe_sim::Sim) -> Client {
+    let token = Client::new(&sim.url())
+        .get_token()
+        .body(TokenRequest {
+            grant_type: GrantType::ClientCredentials,
+            client_id: sim.client_id().into(),
+            client_secret: Secret::new(sim.client_secret()),
+            tenant: None,
+        })
+        .send()
+        .await
+        .expect("token")
+        .into_inner();
+    let mut headers = reqwest::header::HeaderMap::new();
+    let bearer = format!("Bearer {}", token.access_token.expose());
+    headers.insert(reqwest::header::AUTHORIZATION, bearer.parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap();
+    Client::new_with_client(&sim.url(), http)
+}
+
+/// The MySafe code of an error answer, which must be a 400 the spec declares.
+fn mysafe_code<T: std::fmt::Debug>(result: Result<T, Error<ErrorBody>>) -> i32 {
+    match result {
+        Err(Error::ErrorResponse(answer)) => {
+            assert_eq!(answer.status(), 400);
+            answer
+                .exception
+                .as_ref()
+                .and_then(|e| e.code)
+                .expect("exception.code")
+        }
+        other => panic!("expected a MySafe error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn passwords() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = authed_client(&sim).await;
+    let created = client
+        .create_password()
+        .body(CreatePasswordRequest {
+            groups_allowed: vec![],
+            name: "db".into(),
+            notes: None,
+            password: Secret::new("pw"),
+            secret_key: None,
+            tags: Some("prod".into()),
+            url: None,
+            username: "admin".into(),
+            users_allowed: vec![],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id: i64 = created.password_entity.identifier.parse().unwrap();
+
+    let listed = client.list_passwords().tag("prod").send().await.unwrap();
+    assert_eq!(listed.password_on_list.len(), 1);
+    let got = client.get_password().identifier(id).send().await.unwrap();
+    assert_eq!(
+        got.password_entity.password.as_ref().map(Secret::expose),
+        Some("pw")
+    );
+    let updated = client
+        .update_password()
+        .identifier(id)
+        .body(UpdatePasswordRequest {
+            password: Some(Secret::new("pw2")),
+            ..UpdatePasswordRequest::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+    let disabled = client
+        .disable_password()
+        .identifier(id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        disabled.response.message.as_deref(),
+        Some("Password successfully deactivated")
+    );
+    assert_eq!(
+        mysafe_code(client.get_password().identifier(id).send().await),
+        1009
+    );
+    let enabled = client
+        .enable_password()
+        .identifier(id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enabled.status(), 200);
+    assert_eq!(
+        mysafe_code(client.get_password().identifier(id + 100).send().await),
+        1005
+    );
+}
+
+#[tokio::test]
+async fn notes() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = authed_client(&sim).await;
+    let created = client
+        .create_note()
+        .body(CreateNoteRequest {
+            groups_allowed: vec![],
+            name: "n".into(),
+            note: Secret::new("content"),
+            tags: None,
+            users_allowed: vec![],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id: i64 = created.note_entity.identifier.parse().unwrap();
+    assert_eq!(
+        client
+            .list_notes()
+            .name("n")
+            .send()
+            .await
+            .unwrap()
+            .note_on_list
+            .len(),
+        1
+    );
+    let got = client.get_note().identifier(id).send().await.unwrap();
+    assert_eq!(
+        got.note_entity.note.as_ref().map(Secret::expose),
+        Some("content")
+    );
+    let too_long = client
+        .update_note()
+        .identifier(id)
+        .body(UpdateNoteRequest {
+            note: Some(Secret::new("x".repeat(901))),
+            ..UpdateNoteRequest::default()
+        })
+        .send()
+        .await;
+    assert_eq!(mysafe_code(too_long), 1001);
+    client.disable_note().identifier(id).send().await.unwrap();
+    let again = client.disable_note().identifier(id).send().await.unwrap();
+    assert_eq!(
+        again.response.message.as_deref(),
+        Some("Note has already been deactivated")
+    );
+    client.enable_note().identifier(id).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn api_secrets() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = authed_client(&sim).await;
+    let created = client
+        .create_api_secret()
+        .body(CreateApiSecretRequest {
+            client_id: "cid".into(),
+            client_secret: Some(Secret::new("cs")),
+            groups_allowed: vec![],
+            identifier_code: Some("code".into()),
+            method: None,
+            name: "api".into(),
+            notes: None,
+            tags: None,
+            url: "https://api.example".into(),
+            users_allowed: vec![],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id: i64 = created.api_entity.identifier.parse().unwrap();
+    let listed = client
+        .list_api_secrets()
+        .identifier_code("code")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.api_secret_on_list.len(), 1);
+    let got = client.get_api_secret().identifier(id).send().await.unwrap();
+    assert_eq!(
+        got.api_secret_entity
+            .client_secret
+            .as_ref()
+            .map(Secret::expose),
+        Some("cs")
+    );
+    let updated = client
+        .update_api_secret()
+        .identifier(id)
+        .body(UpdateApiSecretRequest {
+            notes: Some("rotated".into()),
+            ..UpdateApiSecretRequest::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.api_entity.notes.as_deref(), Some("rotated"));
+    client
+        .disable_api_secret()
+        .identifier(id)
+        .send()
+        .await
+        .unwrap();
+    client
+        .enable_api_secret()
+        .identifier(id)
+        .send()
+        .await
+        .unwrap();
+    let stats = sim.stats();
+    let operations: Vec<&str> = stats.by_operation.keys().map(String::as_str).collect();
+    assert_eq!(
+        operations,
+        [
+            "create_api_secret",
+            "disable_api_secret",
+            "enable_api_secret",
+            "get_api_secret",
+            "get_token",
+            "list_api_secrets",
+            "update_api_secret"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn gateway_and_auth_errors_decode_as_the_error_body() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let anonymous = Client::new(&sim.url());
+    match anonymous.list_notes().send().await {
+        Err(Error::ErrorResponse(answer)) => {
+            assert_eq!(answer.status(), 401);
+            assert_eq!(
+                answer.message.as_deref(),
+                Some("You are not authorized to access this resource.")
+            );
+        }
+        other => panic!("expected 401, got {other:?}"),
+    }
+    let refused = anonymous
+        .get_token()
+        .body(TokenRequest {
+            grant_type: GrantType::ClientCredentials,
+            client_id: sim.client_id().into(),
+            client_secret: Secret::new("wrong"),
+            tenant: None,
+        })
+        .send()
+        .await;
+    match refused {
+        Err(Error::ErrorResponse(answer)) => {
+            assert_eq!(answer.status(), 401);
+            assert_eq!(answer.error.as_deref(), Some("invalid_client"));
+        }
+        other => panic!("expected invalid_client, got {other:?}"),
+    }
+    sim.inject(mysafe_sim::Fault::once(
+        mysafe_sim::Target::Any,
+        mysafe_sim::FaultKind::KongGatewayTimeout,
+    ));
+    match anonymous.list_notes().send().await {
+        Err(Error::ErrorResponse(answer)) => {
+            assert_eq!(answer.status(), 504);
+            assert!(answer.request_id.is_some());
+        }
+        other => panic!("expected 504, got {other:?}"),
+    }
+}
