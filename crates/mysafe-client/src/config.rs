@@ -34,6 +34,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     client_id: Option<String>,
     client_secret: Option<Secret>,
+    bearer_token: Option<Secret>,
     tenant: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -50,6 +51,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
+            .field("bearer_token", &self.bearer_token)
             .field("tenant", &self.tenant)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -70,6 +72,7 @@ impl Default for ClientBuilder {
             base_url: None,
             client_id: None,
             client_secret: None,
+            bearer_token: None,
             tenant: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
@@ -141,6 +144,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Send this access token instead of logging in, e.g. one obtained by another
+    /// system. It is never refreshed: once it expires, calls fail with
+    /// [`Error::Auth`]. Client id and secret are then not needed.
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
     /// The tenant, needed when the server is reached by IP address.
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
         self.tenant = Some(tenant.into());
@@ -202,14 +213,18 @@ impl ClientBuilder {
                 .as_deref()
                 .ok_or_else(|| Error::Config("base URL is not set".to_owned()))?,
         )?;
-        let client_id = self
-            .client_id
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| Error::Config("client id is not set".to_owned()))?;
+        let fixed = self.bearer_token.filter(|token| !token.expose().is_empty());
+        let client_id = self.client_id.filter(|id| !id.is_empty());
         let client_secret = self
             .client_secret
-            .filter(|secret| !secret.expose().is_empty())
-            .ok_or_else(|| Error::Config("client secret is not set".to_owned()))?;
+            .filter(|secret| !secret.expose().is_empty());
+        let (client_id, client_secret) = match (client_id, client_secret, &fixed) {
+            (Some(id), Some(secret), _) => (id, secret),
+            // Only the generated `get_token` would use them, by the caller's choice.
+            (id, secret, Some(_)) => (id.unwrap_or_default(), secret.unwrap_or(Secret::new(""))),
+            (None, _, None) => return Err(Error::Config("client id is not set".to_owned())),
+            (_, None, None) => return Err(Error::Config("client secret is not set".to_owned())),
+        };
 
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -228,10 +243,11 @@ impl ClientBuilder {
                 client_secret,
                 tenant: self.tenant.filter(|t| !t.is_empty()),
             },
+            fixed.as_ref(),
             self.retry,
             self.refresh_margin,
             self.timeout,
-        );
+        )?;
         Ok(Client::new_with_client(&base_url, http, session))
     }
 }

@@ -415,11 +415,13 @@ impl From<progenitor_client::Error<ErrorBody>> for Error {
                     message: describe_status(response.status().as_u16()),
                 },
             },
-            // The hooks check every body with its status, so this happens only for a
-            // success type the hooks' table lacks; the status is lost by then.
-            P::InvalidResponsePayload(body, e) => {
-                Self::undecodable(None, &body, excerpt::describe(&e))
-            }
+            // The hooks tag every body with its status (see `tag.rs`).
+            P::InvalidResponsePayload(bytes, e) => match crate::tag::untag(&bytes) {
+                (Some(status), body) if crate::retry::is_retryable_status(status) => {
+                    Self::gateway_page(status, body)
+                }
+                (status, body) => Self::undecodable(status, body, excerpt::describe(&e)),
+            },
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
                 Self::from_transport(e)
             }

@@ -32,6 +32,7 @@ mod outcome;
 mod retry;
 mod secret;
 mod session;
+mod tag;
 
 pub use config::{ClientBuilder, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT, ENV_URL};
 pub use error::{ApiCode, AuthFailure, Error, GatewayKind};

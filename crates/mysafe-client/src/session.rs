@@ -25,6 +25,8 @@ pub struct Session {
 pub(crate) struct Shared {
     pub(crate) credentials: Credentials,
     pub(crate) tokens: TokenCache,
+    /// A token given by the caller: sent as is, never fetched nor refreshed.
+    pub(crate) fixed_bearer: Option<HeaderValue>,
     /// The per-request timeout the HTTP client was built with; each attempt's
     /// timeout is the smaller of it and what is left of the call's deadline.
     pub(crate) request_timeout: Duration,
@@ -39,17 +41,35 @@ pub(crate) struct Credentials {
 impl Session {
     pub(crate) fn new(
         credentials: Credentials,
+        fixed_token: Option<&Secret>,
         retry: RetryPolicy,
         refresh_margin: Duration,
         request_timeout: Duration,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, Error> {
+        let fixed_bearer = fixed_token.map(bearer_header).transpose().map_err(|_| {
+            Error::Config("the bearer token is not a valid header value".to_owned())
+        })?;
+        Ok(Self {
             shared: Arc::new(Shared {
                 credentials,
                 tokens: TokenCache::new(refresh_margin),
+                fixed_bearer,
                 request_timeout,
             }),
             retry,
+        })
+    }
+
+    /// The bearer for a call: the caller's fixed token, or the session's.
+    pub(crate) async fn bearer(&self, client: &Client) -> Result<Bearer, Error> {
+        match &self.shared.fixed_bearer {
+            // `fresh`: a rejected fixed token cannot be refreshed.
+            Some(header) => Ok(Bearer {
+                header: header.clone(),
+                generation: 0,
+                fresh: true,
+            }),
+            None => self.shared.tokens.bearer(client).await,
         }
     }
 }
@@ -62,6 +82,7 @@ impl fmt::Debug for Session {
             .field("client_secret", &credentials.client_secret)
             .field("tenant", &credentials.tenant)
             .field("token_cached", &self.shared.tokens.has_token())
+            .field("fixed_token", &self.shared.fixed_bearer.is_some())
             .field("retry", &self.retry)
             .finish()
     }
@@ -252,10 +273,12 @@ mod tests {
                 client_secret: Secret::new("s3cr3t-value"),
                 tenant: None,
             },
+            None,
             RetryPolicy::default(),
             Duration::from_secs(60),
             Duration::from_secs(30),
-        );
+        )
+        .unwrap();
         let text = format!("{session:?}");
         assert!(!text.contains("s3cr3t-value"), "{text}");
         assert!(text.contains("app"));

@@ -41,7 +41,14 @@ async fn mysafe_codes_1001_1005_1006_1009() {
     let client = client(&sim);
 
     // 1005: no such password.
-    let error = Error::from(client.disable_password().identifier(987_654).send().await.unwrap_err());
+    let error = Error::from(
+        client
+            .disable_password()
+            .identifier(987_654)
+            .send()
+            .await
+            .unwrap_err(),
+    );
     assert!(error.is_not_found(), "{error:?}");
     assert_eq!(error.status(), Some(400));
     assert!(error.to_string().contains("1005"), "{error}");
@@ -54,14 +61,33 @@ async fn mysafe_codes_1001_1005_1006_1009() {
         .build()
         .unwrap();
     let theirs = new_password(&owner, "theirs").await;
-    let error = Error::from(client.disable_password().identifier(theirs).send().await.unwrap_err());
+    let error = Error::from(
+        client
+            .disable_password()
+            .identifier(theirs)
+            .send()
+            .await
+            .unwrap_err(),
+    );
     assert!(error.is_access_denied(), "{error:?}");
     assert!(!error.is_not_found());
 
     // 1009: get of an inactive password.
     let mine = new_password(&client, "mine").await;
-    client.disable_password().identifier(mine).send().await.unwrap();
-    let error = Error::from(client.get_password().identifier(mine).send().await.unwrap_err());
+    client
+        .disable_password()
+        .identifier(mine)
+        .send()
+        .await
+        .unwrap();
+    let error = Error::from(
+        client
+            .get_password()
+            .identifier(mine)
+            .send()
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(error.api_code(), Some(ApiCode::Inactive), "{error:?}");
 
     // 1001: a note over 900 characters.
@@ -77,7 +103,11 @@ async fn mysafe_codes_1001_1005_1006_1009() {
             .await
             .unwrap_err(),
     );
-    assert_eq!(error.api_code(), Some(ApiCode::InvalidParameter), "{error:?}");
+    assert_eq!(
+        error.api_code(),
+        Some(ApiCode::InvalidParameter),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -97,7 +127,11 @@ async fn code_1010_and_unknown_codes_from_the_wire() {
         1,
     ));
     let error = Error::from(client.get_note().identifier(1).send().await.unwrap_err());
-    assert_eq!(error.api_code(), Some(ApiCode::InvalidIdentifier), "{error:?}");
+    assert_eq!(
+        error.api_code(),
+        Some(ApiCode::InvalidIdentifier),
+        "{error:?}"
+    );
 
     let body = r#"{"response":{"status":400,"message":"1011: Device not found","error":true},"exception":{"code":1011,"message":"1011: Device not found"}}"#;
     sim.inject(on(
@@ -121,7 +155,11 @@ async fn gateway_errors_carry_status_and_request_id() {
 
     for (kind, status, expected) in [
         (FaultKind::KongBadGateway, 502, GatewayKind::BadGateway),
-        (FaultKind::KongServiceUnavailable, 503, GatewayKind::Unavailable),
+        (
+            FaultKind::KongServiceUnavailable,
+            503,
+            GatewayKind::Unavailable,
+        ),
         (FaultKind::KongGatewayTimeout, 504, GatewayKind::Timeout),
         (FaultKind::HtmlBadGateway, 502, GatewayKind::BadGateway),
     ] {
@@ -136,7 +174,10 @@ async fn gateway_errors_carry_status_and_request_id() {
             } => {
                 assert_eq!((*got, *got_kind), (status, expected), "{kind:?}");
                 if !matches!(kind, FaultKind::HtmlBadGateway) {
-                    assert!(request_id.is_some(), "{kind:?}: Kong's JSON has a request id");
+                    assert!(
+                        request_id.is_some(),
+                        "{kind:?}: Kong's JSON has a request id"
+                    );
                 }
             }
             other => panic!("{kind:?} gave {other:?}"),
@@ -149,10 +190,20 @@ async fn gateway_errors_carry_status_and_request_id() {
 async fn unknown_route_is_the_gateways_404() {
     let sim = mysafe_sim::spawn().await.unwrap();
     // A base URL with a wrong path prefix: even the login hits no route.
-    let client = builder(&sim).base_url(format!("{}/wrong", sim.url())).build().unwrap();
+    let client = builder(&sim)
+        .base_url(format!("{}/wrong", sim.url()))
+        .build()
+        .unwrap();
     let error = Error::from(client.list_passwords().send().await.unwrap_err());
     assert!(
-        matches!(error, Error::Gateway { status: 404, kind: GatewayKind::NoRoute, .. }),
+        matches!(
+            error,
+            Error::Gateway {
+                status: 404,
+                kind: GatewayKind::NoRoute,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(!error.is_not_found() && !error.is_retryable());
@@ -161,10 +212,20 @@ async fn unknown_route_is_the_gateways_404() {
 #[tokio::test]
 async fn bad_credentials_and_rejected_tokens_are_told_apart() {
     let sim = mysafe_sim::spawn().await.unwrap();
-    let wrong = builder(&sim).client_secret("not-the-secret").build().unwrap();
+    let wrong = builder(&sim)
+        .client_secret("not-the-secret")
+        .build()
+        .unwrap();
     let error = Error::from(wrong.list_notes().send().await.unwrap_err());
     assert!(
-        matches!(error, Error::Auth { kind: AuthFailure::BadCredentials, status: 401, .. }),
+        matches!(
+            error,
+            Error::Auth {
+                kind: AuthFailure::BadCredentials,
+                status: 401,
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(!error.to_string().contains("not-the-secret"));
@@ -180,7 +241,13 @@ async fn bad_credentials_and_rejected_tokens_are_told_apart() {
     sim.inject(on("list_notes", rejected, 2));
     let error = Error::from(client.list_notes().send().await.unwrap_err());
     assert!(
-        matches!(error, Error::Auth { kind: AuthFailure::TokenRejected, .. }),
+        matches!(
+            error,
+            Error::Auth {
+                kind: AuthFailure::TokenRejected,
+                ..
+            }
+        ),
         "{error:?}"
     );
 }
@@ -195,7 +262,11 @@ async fn transport_and_timeout() {
     let error = Error::from(
         client
             .create_note()
-            .body(types::CreateNoteRequest::builder().name("n").note(Secret::new("x")))
+            .body(
+                types::CreateNoteRequest::builder()
+                    .name("n")
+                    .note(Secret::new("x")),
+            )
             .send()
             .await
             .unwrap_err(),
@@ -209,7 +280,11 @@ async fn transport_and_timeout() {
         .build()
         .unwrap();
     impatient.list_notes().send().await.unwrap();
-    sim.inject(on("list_notes", FaultKind::Latency(Duration::from_secs(2)), 1));
+    sim.inject(on(
+        "list_notes",
+        FaultKind::Latency(Duration::from_secs(2)),
+        1,
+    ));
     let error = Error::from(impatient.list_notes().send().await.unwrap_err());
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 
@@ -243,11 +318,23 @@ async fn undecodable_bodies_keep_status_and_excerpt() {
         body: body.into(),
     };
     let cases = [
-        (answer(200, "text/html", "<html><body>Maintenance</body></html>"), Some(200), "Maintenance"),
-        (answer(200, "application/json", ""), Some(200), "<empty body>"),
+        (
+            answer(200, "text/html", "<html><body>Maintenance</body></html>"),
+            Some(200),
+            "Maintenance",
+        ),
+        (
+            answer(200, "application/json", ""),
+            Some(200),
+            "<empty body>",
+        ),
         (answer(500, "text/plain", ""), Some(500), "<empty body>"),
         (
-            answer(200, "application/json", r#"{"response":{"status":200},"password_entity":{"identifier":5,"password":"leaked-pw"}}"#),
+            answer(
+                200,
+                "application/json",
+                r#"{"response":{"status":200},"password_entity":{"identifier":5,"password":"leaked-pw"}}"#,
+            ),
             Some(200),
             "[REDACTED]",
         ),
@@ -255,9 +342,20 @@ async fn undecodable_bodies_keep_status_and_excerpt() {
     ];
     for (kind, status, shown) in cases {
         sim.inject(on("get_password", kind.clone(), 1));
-        let error = Error::from(client.get_password().identifier(mine).send().await.unwrap_err());
+        let error = Error::from(
+            client
+                .get_password()
+                .identifier(mine)
+                .send()
+                .await
+                .unwrap_err(),
+        );
         match &error {
-            Error::Undecodable { status: got, excerpt, .. } => {
+            Error::Undecodable {
+                status: got,
+                excerpt,
+                ..
+            } => {
                 assert_eq!(*got, status, "{kind:?}");
                 assert!(excerpt.contains(shown), "{kind:?}: {excerpt}");
             }
@@ -267,7 +365,17 @@ async fn undecodable_bodies_keep_status_and_excerpt() {
     }
 
     sim.inject(on("get_password", FaultKind::TruncatedBody, 1));
-    let error = Error::from(client.get_password().identifier(mine).send().await.unwrap_err());
-    assert!(matches!(error, Error::Transport { .. }), "a body cut short: {error:?}");
+    let error = Error::from(
+        client
+            .get_password()
+            .identifier(mine)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        matches!(error, Error::Transport { .. }),
+        "a body cut short: {error:?}"
+    );
     assert!(!format!("{error} {error:?}").contains("\"pw\""));
 }

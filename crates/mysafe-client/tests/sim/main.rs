@@ -5,7 +5,6 @@
 mod errors;
 mod operations;
 mod retries;
-mod secrets;
 mod session;
 
 use std::time::Duration;

@@ -20,8 +20,8 @@ async fn passwords_full_cycle() {
                 .name("db-prod")
                 .username("admin")
                 .password(Secret::new("pw-one"))
-                .url("https://db.example.com")
-                .tags("prod"),
+                .url(Some("https://db.example.com".to_owned()))
+                .tags(Some("prod".to_owned())),
         )
         .send()
         .await
@@ -154,7 +154,7 @@ async fn notes_full_cycle() {
     client
         .update_note()
         .identifier(identifier)
-        .body(types::UpdateNoteRequest::builder().name("old recovery codes"))
+        .body(types::UpdateNoteRequest::builder().name(Some("old recovery codes".to_owned())))
         .send()
         .await
         .unwrap();
@@ -209,7 +209,7 @@ async fn api_secrets_full_cycle() {
                 .url("https://billing.example.com")
                 .client_id("billing-app")
                 .client_secret(Secret::new("billing-secret"))
-                .identifier_code("billing-1"),
+                .identifier_code(Some("billing-1".to_owned())),
         )
         .send()
         .await
@@ -241,7 +241,7 @@ async fn api_secrets_full_cycle() {
     let updated = client
         .update_api_secret()
         .identifier(identifier)
-        .body(types::UpdateApiSecretRequest::builder().notes("rotated"))
+        .body(types::UpdateApiSecretRequest::builder().notes(Some("rotated".to_owned())))
         .send()
         .await
         .unwrap();

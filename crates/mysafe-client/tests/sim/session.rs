@@ -24,13 +24,22 @@ async fn a_thousand_concurrent_calls_on_a_cold_client_log_in_once() {
     });
     let results = futures_join(calls.collect()).await;
     let failed = results.iter().filter(|r| r.is_err()).count();
-    assert_eq!(failed, 0, "first failure: {:?}", results.iter().find(|r| r.is_err()));
+    assert_eq!(
+        failed,
+        0,
+        "first failure: {:?}",
+        results.iter().find(|r| r.is_err())
+    );
     assert_eq!(sim.stats().token_requests, 1);
     assert_eq!(seen(&sim, "list_passwords"), 1000);
 }
 
 async fn futures_join(
-    handles: Vec<tokio::task::JoinHandle<Result<(), mysafe_client::RawError<mysafe_client::types::ErrorBody>>>>,
+    handles: Vec<
+        tokio::task::JoinHandle<
+            Result<(), mysafe_client::RawError<mysafe_client::types::ErrorBody>>,
+        >,
+    >,
 ) -> Vec<Result<(), String>> {
     let mut results = Vec::with_capacity(handles.len());
     for handle in handles {
@@ -58,7 +67,11 @@ async fn tokens_are_refreshed_before_they_expire() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     client.list_notes().send().await.unwrap();
     assert_eq!(sim.stats().token_requests, 2);
-    assert_eq!(seen(&sim, "list_notes"), 3, "no request was rejected and replayed");
+    assert_eq!(
+        seen(&sim, "list_notes"),
+        3,
+        "no request was rejected and replayed"
+    );
 }
 
 #[tokio::test]
@@ -118,7 +131,10 @@ async fn the_login_itself_is_retried_on_gateway_errors() {
     client.list_notes().send().await.unwrap();
     assert_eq!(sim.stats().token_requests, 3);
 
-    let never = builder(&sim).retry_policy(RetryPolicy::never()).build().unwrap();
+    let never = builder(&sim)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
     sim.inject(Fault {
         target: Target::Operation("get_token".into()),
         kind: FaultKind::KongGatewayTimeout,
@@ -146,4 +162,42 @@ async fn a_tenant_is_sent_with_the_login() {
     assert!(error.is_auth(), "{error:?}");
     let with = builder(&sim).tenant("acme").build().unwrap();
     with.list_notes().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_fixed_bearer_token_is_sent_as_is_and_never_refreshed() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let token = crate::client(&sim)
+        .get_token()
+        .body(mysafe_client::types::TokenRequest {
+            grant_type: mysafe_client::types::GrantType::ClientCredentials,
+            client_id: sim.client_id().to_owned(),
+            client_secret: mysafe_client::Secret::new(sim.client_secret()),
+            tenant: None,
+        })
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let fixed = mysafe_client::Client::builder()
+        .base_url(sim.url())
+        .bearer_token(token.access_token)
+        .build()
+        .unwrap();
+    sim.reset_stats();
+    fixed.list_notes().send().await.unwrap();
+    sim.revoke_tokens();
+    let error = Error::from(fixed.list_notes().send().await.unwrap_err());
+    assert!(
+        matches!(
+            error,
+            Error::Auth {
+                kind: mysafe_client::AuthFailure::TokenRejected,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(sim.stats().token_requests, 0);
+    assert_eq!(seen(&sim, "list_notes"), 2, "a fixed token is not replayed");
 }

@@ -1,14 +1,33 @@
 //! A full session (login, every kind of call, a refresh, failures) must not show any
 //! secret in its logs, its `Debug` output or its error messages.
+//!
+//! A test binary of its own: tracing caches per call site whether anyone listens, so
+//! a subscriber scoped to one test would miss events that concurrent tests in the
+//! same process registered first. Here the subscriber is global.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use mysafe_client::{Error, RetryPolicy, Secret, types};
-use mysafe_sim::{Fault, FaultKind, Target};
+use std::time::Duration;
+
+use mysafe_client::{Client, ClientBuilder, Error, RetryPolicy, Secret, types};
+use mysafe_sim::{Fault, FaultKind, Sim, Target};
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::{builder, client};
+fn builder(sim: &Sim) -> ClientBuilder {
+    Client::builder()
+        .base_url(sim.url())
+        .client_id(sim.client_id())
+        .client_secret(sim.client_secret())
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+}
+
+fn client(sim: &Sim) -> Client {
+    builder(sim).build().unwrap()
+}
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -35,17 +54,16 @@ const TOTP_SEED: &str = "JBSWY3DPEHPK3PXP";
 const NOTE: &str = "note-body-4711-private";
 const API_SECRET: &str = "api-secret-0xfeedface";
 
-// The default, current-thread test runtime keeps every task of the session (the
-// HTTP client's connection tasks too) on the thread whose subscriber captures.
 #[tokio::test]
 async fn a_full_session_leaks_no_secret() {
     let logs = Captured::default();
+    // Everything, the HTTP stack's own trace events included.
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_writer(logs.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let sim = mysafe_sim::spawn().await.unwrap();
     let client = client(&sim);
@@ -70,17 +88,27 @@ async fn a_full_session_leaks_no_secret() {
     shown.push(format!("{created:?}"));
     let id: i64 = created.password_entity.identifier.parse().unwrap();
     let got = client.get_password().identifier(id).send().await.unwrap();
-    assert_eq!(got.password_entity.password.as_ref().unwrap().expose(), PASSWORD);
+    assert_eq!(
+        got.password_entity.password.as_ref().unwrap().expose(),
+        PASSWORD
+    );
     shown.push(format!("{got:?} {:#?}", got.password_entity));
 
     let note = client
         .create_note()
-        .body(types::CreateNoteRequest::builder().name("n").note(Secret::new(NOTE)))
+        .body(
+            types::CreateNoteRequest::builder()
+                .name("n")
+                .note(Secret::new(NOTE)),
+        )
         .send()
         .await
         .unwrap();
     let note_id: i64 = note.note_entity.identifier.parse().unwrap();
-    shown.push(format!("{:?}", client.get_note().identifier(note_id).send().await.unwrap()));
+    shown.push(format!(
+        "{:?}",
+        client.get_note().identifier(note_id).send().await.unwrap()
+    ));
     let api = client
         .create_api_secret()
         .body(
@@ -94,7 +122,15 @@ async fn a_full_session_leaks_no_secret() {
         .await
         .unwrap();
     let api_id: i64 = api.api_entity.identifier.parse().unwrap();
-    shown.push(format!("{:?}", client.get_api_secret().identifier(api_id).send().await.unwrap()));
+    shown.push(format!(
+        "{:?}",
+        client
+            .get_api_secret()
+            .identifier(api_id)
+            .send()
+            .await
+            .unwrap()
+    ));
 
     // A token fetched by hand through the same hooks, and a refresh after revocation.
     let token = client
@@ -133,7 +169,12 @@ async fn a_full_session_leaks_no_secret() {
         },
         times: 1,
     });
-    let raw = client.get_password().identifier(id).send().await.unwrap_err();
+    let raw = client
+        .get_password()
+        .identifier(id)
+        .send()
+        .await
+        .unwrap_err();
     let error = Error::from(raw);
     assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
     shown.push(format!("{error} {error:?}"));
@@ -145,10 +186,18 @@ async fn a_full_session_leaks_no_secret() {
     let error = Error::from(wrong.list_notes().send().await.unwrap_err());
     shown.push(format!("{error} {error:?} {wrong:?}"));
 
-    drop(_guard);
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("operation=\"get_password\""), "spans carry the operation:\n{logs}");
-    assert!(logs.contains("attempts=2"), "the retried call is traced:\n{logs}");
+    if std::env::var_os("SHOW_LOGS").is_some() {
+        eprintln!("{logs}");
+    }
+    assert!(
+        logs.contains("operation=\"get_password\""),
+        "spans carry the operation:\n{logs}"
+    );
+    assert!(
+        logs.contains("attempts=2"),
+        "the retried call is traced:\n{logs}"
+    );
 
     let secrets = [
         sim.client_secret(),
@@ -159,7 +208,11 @@ async fn a_full_session_leaks_no_secret() {
         API_SECRET,
     ];
     let all = format!("{logs}\n{}", shown.join("\n"));
-    for secret in secrets.iter().copied().chain(tokens.iter().map(String::as_str)) {
+    for secret in secrets
+        .iter()
+        .copied()
+        .chain(tokens.iter().map(String::as_str))
+    {
         assert!(!all.contains(secret), "a secret leaked: {secret}");
     }
     // The session's own tokens are not known to the test; every simulator token is

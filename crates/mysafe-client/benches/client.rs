@@ -1,0 +1,267 @@
+//! Benchmarks against the simulator on loopback, in one process (`cargo bench`):
+//!
+//! - `disable`: a disable call through `mysafe-client` versus the same POST and
+//!   envelope decode written with plain reqwest; the throughput ratio is printed.
+//! - `cold_start`: a new client under 1,000 concurrent calls; the token requests it
+//!   made are checked (exactly one per client) and printed.
+//! - `throughput`: calls per second at concurrency 1, 8 and 64.
+//!
+//! Runs are kept short (small samples) for a 2-core machine; BENCHMARKS.md has the
+//! figures and the machine.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mysafe_client::{Client, Secret, types};
+use mysafe_sim::Sim;
+use tokio::runtime::Runtime;
+
+struct Bench {
+    sim: Sim,
+    client: Client,
+    plain: reqwest::Client,
+    bearer: String,
+    identifier: i64,
+}
+
+fn client(sim: &Sim) -> Client {
+    Client::builder()
+        .base_url(sim.url())
+        .client_id(sim.client_id())
+        .client_secret(sim.client_secret())
+        .build()
+        .expect("valid configuration")
+}
+
+async fn setup() -> Bench {
+    let sim = mysafe_sim::spawn().await.expect("simulator starts");
+    let client = client(&sim);
+    let created = client
+        .create_password()
+        .body(
+            types::CreatePasswordRequest::builder()
+                .name("bench")
+                .username("bench")
+                .password(Secret::new("bench")),
+        )
+        .send()
+        .await
+        .expect("create");
+    let identifier = created
+        .password_entity
+        .identifier
+        .parse()
+        .expect("numeric id");
+    // Warm the client's token cache; the first disable changes the state, every
+    // later one answers "already deactivated" through the same path.
+    client
+        .disable_password()
+        .identifier(identifier)
+        .send()
+        .await
+        .expect("disable");
+    let token = client
+        .get_token()
+        .body(types::TokenRequest {
+            grant_type: types::GrantType::ClientCredentials,
+            client_id: sim.client_id().to_owned(),
+            client_secret: Secret::new(sim.client_secret()),
+            tenant: None,
+        })
+        .send()
+        .await
+        .expect("token");
+    Bench {
+        bearer: format!("Bearer {}", token.access_token.expose()),
+        // The HTTP settings the client's builder uses by default, so that the
+        // comparison measures the SDK layer and not a timeout timer.
+        plain: reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("reqwest client"),
+        sim,
+        client,
+        identifier,
+    }
+}
+
+async fn disable_client(bench: &Bench) {
+    let answer = bench
+        .client
+        .disable_password()
+        .identifier(bench.identifier)
+        .send()
+        .await
+        .expect("disable through mysafe-client");
+    assert!(answer.response.status == Some(200));
+}
+
+/// The same request and decode, by hand.
+async fn disable_plain(bench: &Bench) {
+    let url = format!(
+        "{}/api/mysafe/password/inactive/{}",
+        bench.sim.url(),
+        bench.identifier
+    );
+    let response = bench
+        .plain
+        .post(url)
+        .header(reqwest::header::AUTHORIZATION, &bench.bearer)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .expect("disable through reqwest");
+    let body = response.bytes().await.expect("body");
+    let answer: types::StatusResponse = serde_json::from_slice(&body).expect("envelope");
+    assert!(answer.response.status == Some(200));
+}
+
+fn disable(c: &mut Criterion, runtime: &Runtime, bench: &Bench) {
+    let mut group = c.benchmark_group("disable");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("mysafe-client", |b| {
+        b.to_async(runtime).iter(|| disable_client(bench))
+    });
+    group.bench_function("plain-reqwest", |b| {
+        b.to_async(runtime).iter(|| disable_plain(bench))
+    });
+    group.finish();
+
+    // The ratio from interleaved rounds, so that drift (other builds on the machine,
+    // CPU frequency) hits both sides alike.
+    let (mut ours, mut theirs) = (Duration::ZERO, Duration::ZERO);
+    runtime.block_on(async {
+        for _ in 0..20 {
+            let started = Instant::now();
+            for _ in 0..100 {
+                disable_client(bench).await;
+            }
+            ours += started.elapsed();
+            let started = Instant::now();
+            for _ in 0..100 {
+                disable_plain(bench).await;
+            }
+            theirs += started.elapsed();
+        }
+    });
+    println!(
+        "disable: throughput ratio mysafe-client / plain reqwest = {:.3} \
+         (2,000 calls each, interleaved; {:.1} us vs {:.1} us per call)",
+        theirs.as_secs_f64() / ours.as_secs_f64(),
+        ours.as_secs_f64() * 1e6 / 2000.0,
+        theirs.as_secs_f64() * 1e6 / 2000.0,
+    );
+}
+
+fn cold_start(c: &mut Criterion, runtime: &Runtime, bench: &Bench) {
+    const CALLS: usize = 1000;
+    let mut group = c.benchmark_group("cold_start");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(CALLS as u64));
+    let mut clients_built = 0u64;
+    let tokens_before = bench.sim.stats().token_requests;
+    group.bench_function("1000_concurrent_calls", |b| {
+        b.to_async(runtime).iter_custom(|iterations| {
+            let sim = &bench.sim;
+            let identifier = bench.identifier;
+            clients_built += iterations;
+            async move {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    let before = sim.stats().token_requests;
+                    let client = Arc::new(client(sim));
+                    let started = Instant::now();
+                    let calls: Vec<_> = (0..CALLS)
+                        .map(|_| {
+                            let client = Arc::clone(&client);
+                            tokio::spawn(async move {
+                                client
+                                    .disable_password()
+                                    .identifier(identifier)
+                                    .send()
+                                    .await
+                            })
+                        })
+                        .collect();
+                    for call in calls {
+                        call.await.expect("task").expect("call");
+                    }
+                    total += started.elapsed();
+                    let made = sim.stats().token_requests - before;
+                    assert_eq!(made, 1, "a cold client made {made} token requests");
+                }
+                total
+            }
+        })
+    });
+    group.finish();
+    let tokens = bench.sim.stats().token_requests - tokens_before;
+    println!(
+        "cold_start: {clients_built} cold clients x {CALLS} concurrent calls made \
+         {tokens} token requests ({:.2} per client)",
+        tokens as f64 / clients_built.max(1) as f64
+    );
+}
+
+fn throughput(c: &mut Criterion, runtime: &Runtime, bench: &Bench) {
+    const CALLS: usize = 256;
+    let mut group = c.benchmark_group("throughput");
+    group.throughput(Throughput::Elements(CALLS as u64));
+    for concurrency in [1usize, 8, 64] {
+        group.bench_function(format!("concurrency_{concurrency}"), |b| {
+            b.to_async(runtime).iter_custom(|iterations| {
+                let client = bench.client.clone();
+                let identifier = bench.identifier;
+                async move {
+                    let started = Instant::now();
+                    for _ in 0..iterations {
+                        let workers: Vec<_> = (0..concurrency)
+                            .map(|_| {
+                                let client = client.clone();
+                                tokio::spawn(async move {
+                                    for _ in 0..CALLS / concurrency {
+                                        client
+                                            .disable_password()
+                                            .identifier(identifier)
+                                            .send()
+                                            .await
+                                            .expect("call");
+                                    }
+                                })
+                            })
+                            .collect();
+                        for worker in workers {
+                            worker.await.expect("task");
+                        }
+                    }
+                    started.elapsed()
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let bench = runtime.block_on(setup());
+    disable(c, &runtime, &bench);
+    cold_start(c, &runtime, &bench);
+    throughput(c, &runtime, &bench);
+}
+
+criterion_group! {
+    name = client_benches;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(client_benches);
