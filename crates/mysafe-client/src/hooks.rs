@@ -38,7 +38,9 @@ impl ClientHooks<Session> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        run(self, request, info.operation_id).instrument(span).await
+        // Boxed: the attempt loop's state is a few kilobytes, and the generated
+        // future that holds it inline is moved several times per call.
+        Box::pin(run(self, request, info.operation_id).instrument(span)).await
     }
 }
 
