@@ -457,6 +457,45 @@ mod tests {
         }
     }
 
+    /// A self-signed CA made for these tests (`openssl req -x509 -newkey ec ...`).
+    const TEST_CA: &str = "\
+-----BEGIN CERTIFICATE-----\n\
+MIIBjjCCATWgAwIBAgIUWDoTrHn5s+e5XTYa9+umzUiEslowCgYIKoZIzj0EAwIw\n\
+HDEaMBgGA1UEAwwRbXlzYWZlLXJzIHRlc3QgQ0EwIBcNMjYxMTIyMTQ0MDEzWhgP\n\
+MjEyNjEwMjkxNDQwMTNaMBwxGjAYBgNVBAMMEW15c2FmZS1ycyB0ZXN0IENBMFkw\n\
+EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE3/HwFI8c4HA2XeO9o7XVHDkyMqTOlsFc\n\
+QLSCjkfu19JSbdWthBHMw84nwrusY2PtBRZjORP97CysaPewKGCb06NTMFEwHQYD\n\
+VR0OBBYEFDsBqHYN3uFVvivhxuFZVTNr8dFZMB8GA1UdIwQYMBaAFDsBqHYN3uFV\n\
+vivhxuFZVTNr8dFZMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIg\n\
+JaSKKyzOVz3DFZfh1LU+1c7TspKhQc/qF/Q7TGc1ukQCIDvQCUI2uR7byW9Nhkxv\n\
+RAhhjUvo+pyXzuwfNqtb6wEd\n\
+-----END CERTIFICATE-----\n\
+";
+
+    #[test]
+    fn an_internal_ca_and_the_dangerous_option_build() {
+        let base = Client::builder()
+            .base_url("https://10.0.0.5")
+            .client_id("app")
+            .client_secret("s")
+            .tenant("acme");
+        base.clone()
+            .add_root_certificate_pem(TEST_CA)
+            .build()
+            .unwrap();
+        let two = format!("{TEST_CA}{TEST_CA}");
+        base.clone().add_root_certificate_pem(two).build().unwrap();
+        let error = base
+            .clone()
+            .add_root_certificate_pem("no certificate here")
+            .build()
+            .unwrap_err();
+        assert!(error.to_string().contains("root certificate #1"), "{error}");
+        let dangerous = base.danger_accept_invalid_certificates(true);
+        assert!(format!("{dangerous:?}").contains("danger_accept_invalid_certificates: true"));
+        dangerous.build().unwrap();
+    }
+
     #[test]
     fn base_url_keeps_a_path_prefix() {
         assert_eq!(

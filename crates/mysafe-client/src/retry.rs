@@ -23,8 +23,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Upper bound of any single wait.
     pub max_backoff: Duration,
-    /// Time budget of one call, retries and token request included; no attempt is
-    /// started, and no attempt runs, past it.
+    /// Time budget of one call and its retries: no retry starts, and no attempt
+    /// runs, past it. A token request the call needs first has a budget of its own.
     pub deadline: Duration,
     /// Also retry create and update after an ambiguous failure.
     pub retry_non_idempotent: bool,
