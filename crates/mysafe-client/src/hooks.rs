@@ -63,7 +63,7 @@ async fn run(
     let session = client.inner();
     let policy = &session.retry;
     let started = Instant::now();
-    let deadline = started + policy.deadline;
+    let deadline = later(started, policy.deadline);
     let tokens = &session.shared.tokens;
 
     let mut bearer: Option<Bearer> = None;
@@ -134,23 +134,26 @@ async fn run(
                     "answer"
                 );
                 if *status == StatusCode::UNAUTHORIZED
-                    && !replayed
-                    && let Some(used) = bearer.as_ref().filter(|b| !b.fresh)
+                    && let Some(used) = bearer.clone()
                 {
-                    // The cached token expired early or was revoked: one refresh,
-                    // one replay. Concurrent callers share the one refresh.
-                    tracing::debug!(attempt = attempts, "token rejected; refreshing once");
-                    tokens.invalidate(used);
-                    match tokens.bearer(client).await {
-                        Ok(token) => {
-                            request
-                                .headers_mut()
-                                .insert(AUTHORIZATION, token.header.clone());
-                            bearer = Some(token);
-                            replayed = true;
-                            continue;
+                    // A rejected token is of no use to any caller (a fixed token is
+                    // not in the cache, so this leaves the cache alone).
+                    tokens.invalidate(&used);
+                    if !used.fresh && !replayed {
+                        // The cached token expired early or was revoked: one
+                        // refresh, one replay. Concurrent callers share the refresh.
+                        tracing::debug!(attempt = attempts, "token rejected; refreshing once");
+                        match tokens.bearer(client).await {
+                            Ok(token) => {
+                                request
+                                    .headers_mut()
+                                    .insert(AUTHORIZATION, token.header.clone());
+                                bearer = Some(token);
+                                replayed = true;
+                                continue;
+                            }
+                            Err(error) => return Ok(finish(carry(error), started, attempts)),
                         }
-                        Err(error) => return Ok(finish(carry(error), started, attempts)),
                     }
                 }
                 is_retryable_status(status.as_u16()).then_some(Failure::Status(status.as_u16()))
@@ -167,7 +170,7 @@ async fn run(
         {
             retries += 1;
             let wait = policy.backoff(retries, fastrand::f64());
-            if Instant::now() + wait < deadline {
+            if later(Instant::now(), wait) < deadline {
                 tracing::info!(
                     attempt = attempts,
                     ?failure,
@@ -209,6 +212,13 @@ fn checked(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     Response::from(response)
+}
+
+/// `from + by`, or a day later when the sum does not fit (a policy or a server that
+/// says "forever" must not make the client panic).
+pub(crate) fn later(from: Instant, by: Duration) -> Instant {
+    from.checked_add(by)
+        .unwrap_or_else(|| from + Duration::from_secs(86_400))
 }
 
 fn carry(error: Error) -> Response {
@@ -293,6 +303,16 @@ mod tests {
         assert!(
             matches!(&error, Error::Undecodable { status: Some(201), excerpt, .. } if excerpt == "<empty body>"),
             "{error:?}"
+        );
+    }
+
+    #[test]
+    fn huge_durations_do_not_overflow() {
+        let now = Instant::now();
+        assert!(later(now, Duration::MAX) > now);
+        assert_eq!(
+            later(now, Duration::from_secs(1)),
+            now + Duration::from_secs(1)
         );
     }
 

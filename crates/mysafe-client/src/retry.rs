@@ -133,6 +133,12 @@ mod tests {
         assert_eq!(policy.backoff(4, 1.0), Duration::from_millis(700));
         // Huge retry numbers neither overflow nor exceed the cap.
         assert_eq!(policy.backoff(u32::MAX, 1.0), Duration::from_millis(700));
+        // A cap of "forever" neither overflows nor panics.
+        let unbounded = RetryPolicy {
+            max_backoff: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert!(unbounded.backoff(u32::MAX, 1.0) >= unbounded.backoff(1, 1.0));
         // An out-of-range jitter sample is clamped.
         assert_eq!(policy.backoff(1, 7.0), Duration::from_millis(100));
     }

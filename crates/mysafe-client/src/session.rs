@@ -166,7 +166,8 @@ impl TokenCache {
         match fetched {
             Ok(answer) => {
                 let header = bearer_header(&answer.access_token)?;
-                let refresh_at = Instant::now() + refresh_after(answer.expires_in, self.margin);
+                let lifetime = refresh_after(answer.expires_in, self.margin);
+                let refresh_at = crate::hooks::later(Instant::now(), lifetime);
                 *write(&self.current) = Some(CachedToken {
                     header: header.clone(),
                     refresh_at,
@@ -263,6 +264,9 @@ mod tests {
         assert_eq!(refresh_after(Some(2), minute), Duration::from_secs(1));
         assert_eq!(refresh_after(Some(0), minute), Duration::ZERO);
         assert_eq!(refresh_after(Some(-5), minute), Duration::ZERO);
+        // A server that says "forever" is taken at its word without overflowing.
+        let forever = refresh_after(Some(i64::MAX), minute);
+        assert!(crate::hooks::later(Instant::now(), forever) > Instant::now());
     }
 
     #[test]

@@ -201,3 +201,46 @@ async fn a_fixed_bearer_token_is_sent_as_is_and_never_refreshed() {
     assert_eq!(sim.stats().token_requests, 0);
     assert_eq!(seen(&sim, "list_notes"), 2, "a fixed token is not replayed");
 }
+
+#[tokio::test]
+async fn odd_token_answers_fail_cleanly() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = builder(&sim)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let answer = |body: &str| Fault {
+        target: Target::Operation("get_token".into()),
+        kind: FaultKind::Status {
+            status: 200,
+            content_type: "application/json".into(),
+            body: body.into(),
+        },
+        times: 1,
+    };
+    // A token "valid forever" that the server then rejects: no overflow, no panic.
+    sim.inject(answer(
+        r#"{"access_token":"made-up","expires_in":9223372036854775807}"#,
+    ));
+    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    assert!(error.is_auth(), "{error:?}");
+    // No token at all, and a token that cannot be a header value.
+    sim.inject(answer(r#"{"token_type":"Bearer","expires_in":3600}"#));
+    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    assert!(
+        matches!(
+            error,
+            Error::Undecodable {
+                status: Some(200),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    sim.inject(answer("{\"access_token\":\"line\\nbreak\"}"));
+    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
+    assert!(!error.to_string().contains("break"), "{error}");
+    // After all that, a real login works.
+    client.list_notes().send().await.unwrap();
+}
