@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
-use reqwest::{Request, Response, StatusCode};
+use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
 use crate::error::Carried;
@@ -46,10 +46,14 @@ impl ClientHooks<Session> for Client {
 
 /// One attempt's result, with the body already read so that a body cut short is a
 /// transport failure of the attempt (and can be retried) rather than of the decode.
+// One value per attempt, on the stack of the attempt loop; boxing the answer would
+// add an allocation per call for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Attempt {
     Answer {
         status: StatusCode,
         headers: HeaderMap,
+        url: reqwest::Url,
         body: Bytes,
     },
     Failed(reqwest::Error),
@@ -112,10 +116,12 @@ async fn run(
             Ok(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
+                let url = response.url().clone();
                 match response.bytes().await {
                     Ok(body) => Attempt::Answer {
                         status,
                         headers,
+                        url,
                         body,
                     },
                     Err(error) => Attempt::Failed(error),
@@ -186,8 +192,13 @@ async fn run(
             Attempt::Answer {
                 status,
                 headers,
+                url,
                 body,
-            } => Ok(finish(checked(status, headers, body), started, attempts)),
+            } => Ok(finish(
+                checked(status, headers, url, body),
+                started,
+                attempts,
+            )),
             Attempt::Failed(error) => {
                 record(started, attempts, None);
                 Err(error)
@@ -200,7 +211,7 @@ async fn run(
 /// status (see `tag.rs`), so that a body that fails to decode still reports it. An
 /// error status the spec does not document is decided here, because the generated
 /// code would hand it over without its body.
-fn checked(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
+fn checked(status: StatusCode, headers: HeaderMap, url: reqwest::Url, body: Bytes) -> Response {
     let code = status.as_u16();
     if !status.is_success() && !DOCUMENTED_ERRORS.contains(&code) {
         return carry(match serde_json::from_slice::<types::ErrorBody>(&body) {
@@ -208,10 +219,17 @@ fn checked(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
             Err(e) => Error::undecodable(Some(code), &body, crate::excerpt::describe(&e)),
         });
     }
-    let mut response = http::Response::new(reqwest::Body::from(crate::tag::tag(&body, code)));
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    Response::from(response)
+    // Giving the URL back keeps `Response::url` right and spares reqwest parsing a
+    // placeholder URL for every answer.
+    let mut builder = http::Response::builder().status(status).url(url);
+    if let Some(slot) = builder.headers_mut() {
+        *slot = headers;
+    }
+    match builder.body(reqwest::Body::from(crate::tag::tag(&body, code))) {
+        Ok(response) => Response::from(response),
+        // A status and headers that came from a response are always valid again.
+        Err(e) => carry(Error::InvalidRequest(format!("rebuilding the answer: {e}"))),
+    }
 }
 
 /// `from + by`, or a day later when the sum does not fit (a policy or a server that
@@ -253,6 +271,10 @@ fn record(started: Instant, attempts: u32, status: Option<u16>) {
 mod tests {
     use super::*;
 
+    fn test_url() -> reqwest::Url {
+        reqwest::Url::parse("http://127.0.0.1:1/api/mysafe/note").unwrap()
+    }
+
     async fn decode_as<T: serde::de::DeserializeOwned + std::fmt::Debug>(
         response: Response,
     ) -> Error {
@@ -274,6 +296,7 @@ mod tests {
         let error = decode_as::<types::StatusResponse>(checked(
             StatusCode::OK,
             HeaderMap::new(),
+            test_url(),
             html.clone(),
         ))
         .await;
@@ -281,22 +304,31 @@ mod tests {
             matches!(&error, Error::Undecodable { status: Some(200), excerpt, .. } if excerpt == "<html><body>Oops</body></html>"),
             "{error:?}"
         );
-        let error =
-            decode_as::<types::ErrorBody>(checked(StatusCode::BAD_GATEWAY, HeaderMap::new(), html))
-                .await;
+        let error = decode_as::<types::ErrorBody>(checked(
+            StatusCode::BAD_GATEWAY,
+            HeaderMap::new(),
+            test_url(),
+            html,
+        ))
+        .await;
         assert!(
             matches!(error, Error::Gateway { status: 502, .. }),
             "{error:?}"
         );
         let wrong = Bytes::from_static(br#"{"response":{"status":"two hundred"}}"#);
-        let error =
-            decode_as::<types::StatusResponse>(checked(StatusCode::OK, HeaderMap::new(), wrong))
-                .await;
+        let error = decode_as::<types::StatusResponse>(checked(
+            StatusCode::OK,
+            HeaderMap::new(),
+            test_url(),
+            wrong,
+        ))
+        .await;
         assert_eq!(error.status(), Some(200), "{error:?}");
         let empty = Bytes::new();
         let error = decode_as::<types::StatusResponse>(checked(
             StatusCode::CREATED,
             HeaderMap::new(),
+            test_url(),
             empty,
         ))
         .await;
@@ -322,6 +354,7 @@ mod tests {
         let error = decode_as::<types::ErrorBody>(checked(
             StatusCode::TOO_MANY_REQUESTS,
             HeaderMap::new(),
+            test_url(),
             limited,
         ))
         .await;
@@ -331,8 +364,9 @@ mod tests {
     #[tokio::test]
     async fn good_bodies_decode_unchanged() {
         let fine = Bytes::from_static(br#"{"response":{"status":200,"message":"ok"}}"#);
-        let response = checked(StatusCode::OK, HeaderMap::new(), fine);
+        let response = checked(StatusCode::OK, HeaderMap::new(), test_url(), fine);
         assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.url(), &test_url());
         let body = response.bytes().await.unwrap();
         let answer: types::StatusResponse = serde_json::from_slice(&body).unwrap();
         assert_eq!(answer.response.message.as_deref(), Some("ok"));
