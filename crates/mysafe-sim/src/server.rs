@@ -208,8 +208,14 @@ async fn handle(
 ) -> Result<Response<Body>, DropConnection> {
     let route = routes::route(req.method(), req.uri().path());
     let operation = route.as_ref().map(Route::operation_id);
-    let nth = lock(&state.stats).record(operation);
-    let fault = lock(&state.faults).take(nth, operation);
+    // Numbering and fault selection happen under one lock (stats, then faults: the
+    // only place holding both), so that under concurrency NthRequest(n) hits the
+    // request numbered n and not one that overtook it.
+    let fault = {
+        let mut stats = lock(&state.stats);
+        let nth = stats.record(operation);
+        lock(&state.faults).take(nth, operation)
+    };
     let html = kong::prefers_html(req.headers());
 
     let mut truncate = false;
