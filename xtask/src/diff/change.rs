@@ -199,7 +199,7 @@ pub struct Change {
     pub level: Level,
     /// What changed: an operation, a schema field, a Rust item.
     pub subject: String,
-    /// How it changed, e.g. "made required" or "Option<String> -> String".
+    /// How it changed, e.g. "made required" or `Option<String> -> String`.
     pub detail: String,
     pub rule: Rule,
 }

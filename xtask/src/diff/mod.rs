@@ -95,3 +95,6 @@ pub fn compare(old: &spec::Spec, new: &spec::Spec) -> Result<Vec<Change>> {
     changes.sort();
     Ok(changes)
 }
+
+#[cfg(test)]
+mod tests;

@@ -243,8 +243,8 @@ fn subject(s: &str) -> String {
 fn rust_detail(detail: &str) -> String {
     let code = |s: &str| format!("`{}`", s.replace('|', "\\|"));
     for word in ["added", "removed"] {
-        if detail == word {
-            return word.to_owned();
+        if detail == word || detail.starts_with(&format!("{word} (")) {
+            return detail.to_owned();
         }
         if let Some(rest) = detail.strip_prefix(word).and_then(|r| r.strip_prefix(": ")) {
             return format!("{word}: {}", code(rest));

@@ -401,10 +401,11 @@ fn shown(item: &ApiItem) -> String {
 }
 
 fn described(what: &str, item: &ApiItem) -> String {
-    if item.sig.is_empty() {
-        what.to_owned()
-    } else {
-        format!("{what}: {}", item.sig)
+    match item.kind {
+        _ if item.sig.is_empty() => what.to_owned(),
+        // `added (struct)`, not `added: struct`: the kind is not a signature.
+        Kind::Type => format!("{what} ({})", item.sig),
+        _ => format!("{what}: {}", item.sig),
     }
 }
 

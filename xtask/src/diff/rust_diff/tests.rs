@@ -110,7 +110,7 @@ fn removed_operation_removes_method_and_builder_once() {
             ),
             (
                 Class::Breaking,
-                "builder::GetItem: removed: struct".to_owned(),
+                "builder::GetItem: removed (struct)".to_owned(),
                 "rust-item-removed"
             ),
         ]
@@ -174,7 +174,7 @@ fn new_type_is_one_change() {
         changes,
         vec![(
             Class::Compatible,
-            "types::Thing: added: struct".to_owned(),
+            "types::Thing: added (struct)".to_owned(),
             "rust-item-added"
         )]
     );
