@@ -47,8 +47,9 @@ struct Comparer<'a> {
     new: &'a Value,
     // A set: a schema shared by many operations reports each change once.
     changes: BTreeSet<Change>,
-    // Named schemas already compared, per direction; also stops reference cycles.
-    visited: BTreeSet<(String, Direction)>,
+    // Pairs of named schemas already compared, per direction; this also ends the
+    // walk through recursive schemas, renamed ones included.
+    visited: BTreeSet<(String, String, Direction)>,
 }
 
 /// An operation and where it lives.
@@ -333,14 +334,14 @@ impl<'a> Comparer<'a> {
     /// Compares two schemas found at `subject`, data flowing in `dir`.
     fn schema(&mut self, old: &Value, new: &Value, subject: &str, dir: Direction) {
         let (old_name, new_name) = (schema_name(old), schema_name(new));
+        if let (Some(a), Some(b)) = (old_name, new_name)
+            && !self.visited.insert((a.to_owned(), b.to_owned(), dir))
+        {
+            return;
+        }
         let subject = match (old_name, new_name) {
             // A named schema is reported under its own name, once per direction.
-            (Some(a), Some(b)) if a == b => {
-                if !self.visited.insert((a.to_owned(), dir)) {
-                    return;
-                }
-                a.to_owned()
-            }
+            (Some(a), Some(b)) if a == b => a.to_owned(),
             _ => subject.to_owned(),
         };
         let subject = subject.as_str();

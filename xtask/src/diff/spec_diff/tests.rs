@@ -665,6 +665,31 @@ fn recursive_schemas_terminate() {
 }
 
 #[test]
+fn renamed_recursive_schema_terminates_and_is_no_wire_change() {
+    let tree = |name: &str| {
+        json!({
+            "type": "object",
+            "properties": {
+                "children": { "type": "array", "items": { "$ref": format!("#/components/schemas/{name}") } }
+            }
+        })
+    };
+    let with = |name: &'static str| {
+        edited(move |s| {
+            set(s, SCHEMAS, name, tree(name));
+            set(
+                s,
+                &format!("{SCHEMAS}/Item/properties"),
+                "tree",
+                json!({ "$ref": format!("#/components/schemas/{name}") }),
+            );
+        })
+    };
+    // The JSON on the wire is the same; only the Rust type's name changes.
+    assert_eq!(compare(&with("Tree").raw, &with("Node").raw), vec![]);
+}
+
+#[test]
 fn rule_ids_are_unique() {
     let mut ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
     let n = ids.len();
