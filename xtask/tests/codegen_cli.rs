@@ -68,7 +68,8 @@ fn edited_spec_fails_check_with_diff_and_writes_nothing() {
 /// problem, exit status 2, and no panic.
 #[test]
 fn invalid_specs_give_one_line_errors() {
-    let cases: [(&str, fn(String) -> String, &str); 4] = [
+    type Edit = fn(String) -> String;
+    let cases: [(&str, Edit, &str); 4] = [
         (
             "bad-yaml.yaml",
             |t| t.replacen("paths:", "paths: [", 1),
