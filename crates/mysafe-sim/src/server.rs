@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use http_body_util::{BodyExt, Full, Limited, combinators::BoxBody};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited, combinators::BoxBody};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
@@ -254,7 +254,10 @@ async fn dispatch(state: &State, route: Route, req: Request<Incoming>, html: boo
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return KongError::TooLarge.answer(html),
+        Err(e) if e.is::<LengthLimitError>() => return KongError::TooLarge.answer(html),
+        // The client broke off or sent a malformed body: nobody reads this answer,
+        // or it says what went wrong.
+        Err(_) => return KongError::BadRequest.answer(html),
     };
     match route {
         Route::Token => {
