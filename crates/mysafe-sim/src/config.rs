@@ -63,3 +63,17 @@ impl std::fmt::Debug for Application {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_client_secret() {
+        let config = SimConfig::default();
+        let secret = config.applications[0].client_secret.clone();
+        let debug = format!("{config:?}");
+        assert!(debug.contains(&config.applications[0].client_id));
+        assert!(!debug.contains(&secret), "{debug}");
+    }
+}

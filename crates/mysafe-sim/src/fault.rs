@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 /// A failure to inflict on the next requests that match `target`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     /// Which requests it hits.
     pub target: Target,
@@ -26,7 +26,7 @@ impl Fault {
 }
 
 /// The requests a [`Fault`] applies to.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// Every request, the token request and unknown routes included.
     Any,
@@ -40,7 +40,7 @@ pub enum Target {
 }
 
 /// What a fault does to a request it hits.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultKind {
     /// Waits this long, then answers normally.
     Latency(Duration),

@@ -1,4 +1,4 @@
-//! The Kong gateway's own answers: no route, bad gateway, timeouts, size limit.
+//! The Kong gateway's own answers: no route, bad gateway, timeouts, bad or oversized requests.
 
 use hyper::StatusCode;
 use hyper::header::{ACCEPT, HeaderMap};
@@ -10,6 +10,7 @@ use crate::answer::Answer;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KongError {
     NoRoute,
+    BadRequest,
     BadGateway,
     ServiceUnavailable,
     GatewayTimeout,
@@ -20,6 +21,7 @@ impl KongError {
     fn status(self) -> StatusCode {
         match self {
             Self::NoRoute => StatusCode::NOT_FOUND,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::BadGateway => StatusCode::BAD_GATEWAY,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -30,6 +32,7 @@ impl KongError {
     fn message(self) -> &'static str {
         match self {
             Self::NoRoute => "no Route matched with those values",
+            Self::BadRequest => "Bad request",
             Self::BadGateway => "An invalid response was received from the upstream server",
             Self::ServiceUnavailable => "failure to get a peer from the ring-balancer",
             Self::GatewayTimeout => "The upstream server is timing out",

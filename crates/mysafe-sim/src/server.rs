@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use http_body_util::{BodyExt, Full, Limited, combinators::BoxBody};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited, combinators::BoxBody};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
@@ -208,8 +208,14 @@ async fn handle(
 ) -> Result<Response<Body>, DropConnection> {
     let route = routes::route(req.method(), req.uri().path());
     let operation = route.as_ref().map(Route::operation_id);
-    let nth = lock(&state.stats).record(operation);
-    let fault = lock(&state.faults).take(nth, operation);
+    // Numbering and fault selection happen under one lock (stats, then faults: the
+    // only place holding both), so that under concurrency NthRequest(n) hits the
+    // request numbered n and not one that overtook it.
+    let fault = {
+        let mut stats = lock(&state.stats);
+        let nth = stats.record(operation);
+        lock(&state.faults).take(nth, operation)
+    };
     let html = kong::prefers_html(req.headers());
 
     let mut truncate = false;
@@ -248,7 +254,10 @@ async fn dispatch(state: &State, route: Route, req: Request<Incoming>, html: boo
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return KongError::TooLarge.answer(html),
+        Err(e) if e.is::<LengthLimitError>() => return KongError::TooLarge.answer(html),
+        // The client broke off or sent a malformed body: nobody reads this answer,
+        // or it says what went wrong.
+        Err(_) => return KongError::BadRequest.answer(html),
     };
     match route {
         Route::Token => {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 /// Requests received since the start or the last [`Sim::reset_stats`](crate::Sim::reset_stats).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// `POST /api/oauth2/token` requests, failed ones included.
     pub token_requests: u64,

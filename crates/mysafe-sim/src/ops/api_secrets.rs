@@ -89,6 +89,8 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
             let owner = item.owner.clone();
             let update: UpdateApiSecretRequest = parse_body(call.body, &[])?;
             check_unique(secrets, &owner, update.identifier_code.as_deref(), Some(id))?;
+            // The uniqueness check reads the whole collection, so the item is looked
+            // up again rather than borrowed across it.
             let (_, item) = secrets.find_editable(call.identifier, call.app, &WORDS)?;
             apply(&mut item.data, update);
             Ok(written(WORDS.updated, id, &item.data))
