@@ -3,10 +3,11 @@
 //! retry, replays once after a 401 on a cached token, and traces the call.
 //!
 //! `exec` can only hand back a `reqwest` response or a `reqwest` error. A failure
-//! decided here (the token request failed, a body cannot decode) travels as a
-//! stand-in response with status [`CARRIER_STATUS`], which the generated code reports
-//! as an unexpected response, with the [`Error`] in its extensions; `error.rs` takes it
-//! out again.
+//! decided here (the token request failed, a status the spec does not document)
+//! travels as a stand-in response with status [`CARRIER_STATUS`], which the generated
+//! code reports as an unexpected response, with the [`Error`] in its extensions;
+//! `error.rs` takes it out again. Every other answer goes on with its body tagged with
+//! its status (`tag.rs`), so that a body that fails to decode still reports it.
 
 use std::time::{Duration, Instant};
 
