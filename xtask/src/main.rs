@@ -1,6 +1,7 @@
 //! Maintainer commands for mysafe-rs. Run them as `cargo xtask <command>`.
 
 mod codegen;
+mod docs;
 mod spec;
 
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ enum Command {
         #[arg(long)]
         spec: Option<PathBuf>,
     },
+    /// Check the vendor's doc pages against the spec, or harvest their examples.
+    Docs(docs::DocsArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
             let spec = spec.unwrap_or_else(|| root.join(spec::SPEC_PATH));
             codegen::run(&root, &spec, check)
         }
+        Command::Docs(args) => docs::run(&project_root(), args),
     };
     match result {
         Ok(code) => code,
