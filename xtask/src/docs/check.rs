@@ -106,7 +106,7 @@ pub fn report_page(
             Target::Request { operation } => format!("{operation} request"),
             Target::Response { operation, status } => format!("{operation} {status}"),
             Target::NoStatus { operation } => format!("{operation} ?"),
-            Target::NotInSpec(_) => "-".to_owned(),
+            Target::NotInSpec(_) => String::new(),
         };
         let verdict = verdict(spec, &located.example, &located.target)?;
         summary.examples += 1;
@@ -124,7 +124,11 @@ pub fn report_page(
                 format!("not in the spec: {what}")
             }
         };
-        lines.push((line, format!("{label}:{line}: {what}: {verdict}")));
+        let text = match &located.target {
+            Target::NotInSpec(_) => format!("{label}:{line}: {verdict}"),
+            _ => format!("{label}:{line}: {what}: {verdict}"),
+        };
+        lines.push((line, text));
     }
     if findings.examples.is_empty() {
         lines.push((0, format!("{label}: no JSON example")));

@@ -10,6 +10,8 @@ mod harvest;
 mod locate;
 mod manifest;
 mod spec_index;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
