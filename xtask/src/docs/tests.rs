@@ -28,23 +28,31 @@ const ENVELOPE: &str = r#"{
     "response": { "status": 200, "message": "Password successfully deactivated" }
 }"#;
 
-#[test]
-fn fenced_markdown_with_status_in_its_own_block() {
-    let page = format!(
+fn fenced_page() -> String {
+    format!(
         "# POST | Disable password\n\n## Request\n\n`POST` `api/mysafe/password/inactive/[identifier]`\n\n\
          ## Response\n\n```json\nHTTP/1.1 200 OK\n```\n\n```json\n{ENVELOPE}\n```\n"
-    );
-    assert_eq!(check(&page), ["14: disable_password 200: accepted"]);
+    )
 }
 
 #[test]
-fn bare_fences_two_operations_each_example_under_its_own_request_line() {
-    let page = format!(
+fn fenced_markdown_with_status_in_its_own_block() {
+    let page = fenced_page();
+    assert_eq!(check(&page), ["14: disable_password 200: accepted"]);
+}
+
+fn bare_fences_page() -> String {
+    format!(
         "# Inativar ou ativar uma senha\n\n```\nPOST {{/* api */}}{{/* mysafe */}}{{/* password */}}{{/* inactive */}}/[identifier]\n```\n\n\
          ```\nHTTP/1.1 200 OK\n```\n```\n{ENVELOPE}\n```\n\n\
          ```\nPOST {{/* api */}}{{/* mysafe */}}{{/* password */}}{{/* active */}}/[identifier]\n```\n\n\
          ```\nHTTP/1.1 400 Bad Request\n```\n```\n{{\"response\": {{\"status\": 400}}, \"exception\": {{\"code\": 1005}}}}\n```\n"
-    );
+    )
+}
+
+#[test]
+fn bare_fences_two_operations_each_example_under_its_own_request_line() {
+    let page = bare_fences_page();
     assert_eq!(
         check(&page),
         [
@@ -54,32 +62,45 @@ fn bare_fences_two_operations_each_example_under_its_own_request_line() {
     );
 }
 
+fn mangled_fences_page() -> String {
+    format!(
+        "## title: POST | Disable password\n\n## Response\n\n `json\nHTTP/1.1 200 OK\n` \n\n`json\n{ENVELOPE}\n`\n"
+    )
+}
+
 #[test]
 fn fences_mangled_to_single_backticks() {
-    let page = format!(
-        "## title: POST | Disable password\n\n## Response\n\n `json\nHTTP/1.1 200 OK\n` \n\n`json\n{ENVELOPE}\n`\n"
-    );
+    let page = mangled_fences_page();
     // No request line at all (the export dropped it): the title names the operation.
     assert_eq!(check(&page), ["10: disable_password 200: accepted"]);
 }
 
-#[test]
-fn json_inside_html_with_entities() {
-    let page = "<h1>POST | Enable note</h1>\n<p><code><span style=\"color:orange\">POST</code></span> \
+fn html_page() -> String {
+    "<h1>POST | Enable note</h1>\n<p><code><span style=\"color:orange\">POST</code></span> \
                 <code>/api/mysafe/note/active[identifier]</code></p>\n\
                 <pre><code class=\"language-json\">HTTP/1.1 200 OK\n\
                 {&quot;code&quot;: 200, &quot;response&quot;: {&quot;status&quot;: 200, \
-                &quot;message&quot;: &quot;&lt;b&gt;ok&lt;/b&gt;&quot;}}</code></pre>\n";
-    assert_eq!(check(page), ["4: enable_note 200: accepted"]);
+                &quot;message&quot;: &quot;&lt;b&gt;ok&lt;/b&gt;&quot;}}</code></pre>\n"
+        .to_owned()
+}
+
+#[test]
+fn json_inside_html_with_entities() {
+    let page = html_page();
+    assert_eq!(check(&page), ["4: enable_note 200: accepted"]);
+}
+
+fn scraped_page() -> String {
+    format!(
+        "POST | Disable password\n  • 1 minute to read\n\nRequest\n\nPOST api/mysafe/password/inactive/[identifier]\n\n\
+         Example request\n\nPOST {{{{url}}}}api/mysafe/password/inactive/10\n\nResponse\n\nHTTP/1.1 200 OK\n{ENVELOPE}\nInfo\n\n\
+         If the password is already inactive...\n"
+    )
 }
 
 #[test]
 fn scraped_text_without_fences() {
-    let page = format!(
-        "POST | Disable password\n  • 1 minute to read\n\nRequest\n\nPOST api/mysafe/password/inactive/[identifier]\n\n\
-         Example request\n\nPOST {{{{url}}}}api/mysafe/password/inactive/10\n\nResponse\n\nHTTP/1.1 200 OK\n{ENVELOPE}\nInfo\n\n\
-         If the password is already inactive...\n"
-    );
+    let page = scraped_page();
     assert_eq!(check(&page), ["15: disable_password 200: accepted"]);
 }
 
@@ -525,4 +546,39 @@ fn unusable_input_is_an_error_not_a_report() {
     std::fs::write(tmp.path().join("bad.md"), [0xff, 0xfe, b'{']).unwrap();
     let binary = collect_pages(&[tmp.path().join("bad.md")]).err().unwrap();
     assert!(binary.to_string().contains("not UTF-8"), "{binary}");
+}
+
+#[test]
+fn harvest_writes_one_fixture_per_example_from_each_page_format() {
+    let (tmp, options, pages) = harvest_fixture_dir(&[
+        ("fenced.md", &fenced_page()),
+        ("bare.md", &bare_fences_page()),
+        ("mangled.txt", &mangled_fences_page()),
+        ("inline.html", &html_page()),
+        ("scraped.txt", &scraped_page()),
+    ]);
+    let outcome = harvest::harvest(&spec(), &pages, &options).unwrap();
+    assert!(!outcome.needs_hand_work, "{}", outcome.report);
+    let manifest = manifest::Manifest::read(&options.manifest).unwrap();
+    let files: Vec<&str> = manifest.entries.iter().map(|e| e.file.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "v9.1-pt/bare-disable_password-200.json",
+            "v9.1-pt/bare-enable_password-400-1005.json",
+            "v9.1-pt/fenced-disable_password-200.json",
+            "v9.1-pt/inline-enable_note-200.json",
+            "v9.1-pt/mangled-disable_password-200.json",
+            "v9.1-pt/scraped-disable_password-200.json",
+        ]
+    );
+    let read =
+        |file: &str| std::fs::read_to_string(tmp.path().join("examples").join(file)).unwrap();
+    for file in [&files[0], &files[2], &files[4], &files[5]] {
+        assert_eq!(read(file), format!("{ENVELOPE}\n"), "{file}");
+    }
+    assert_eq!(
+        read(files[3]),
+        "{\"code\": 200, \"response\": {\"status\": 200, \"message\": \"<b>ok</b>\"}}\n"
+    );
 }
