@@ -28,10 +28,6 @@ pub fn verdict(spec: &SpecIndex, example: &Example, target: &Target) -> Result<V
         Target::Request { operation } => (operation, None),
         Target::Response { operation, status } => (operation, Some(*status)),
     };
-    let value = match &example.parsed {
-        Ok(value) => value,
-        Err(problem) => return Ok(Verdict::Rejected(problem.to_string())),
-    };
     let op = spec
         .operation(operation)
         .expect("located examples name operations of the spec");
@@ -58,12 +54,30 @@ pub fn verdict(spec: &SpecIndex, example: &Example, target: &Target) -> Result<V
             }
         },
     };
+    let value = match &example.parsed {
+        Ok(value) => value,
+        Err(problem) => {
+            let mut why = problem.to_string();
+            if let Some(value) = &problem.with_words_quoted {
+                let problems = spec.validate(schema, value)?;
+                if let Some(summary) = summarize(&problems) {
+                    why.push_str(&format!("; with its bare words quoted, also {summary}"));
+                }
+            }
+            return Ok(Verdict::Rejected(why));
+        }
+    };
     let problems = spec.validate(schema, value)?;
-    Ok(match problems.as_slice() {
-        [] => Verdict::Accepted,
-        [one] => Verdict::Rejected(one.clone()),
-        [first, rest @ ..] => Verdict::Rejected(format!("{first} (and {} more)", rest.len())),
-    })
+    Ok(summarize(&problems).map_or(Verdict::Accepted, Verdict::Rejected))
+}
+
+/// The first problem, and how many more there are.
+fn summarize(problems: &[String]) -> Option<String> {
+    match problems {
+        [] => None,
+        [one] => Some(one.clone()),
+        [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
+    }
 }
 
 /// Totals over every page checked.

@@ -54,6 +54,10 @@ pub struct JsonProblem {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The example read with its unquoted words (`"secret_key": JBSWY3DPEHPK3PXP`)
+    /// put in quotes, when that is all that keeps it from being JSON: the check
+    /// then also reports what the schema thinks of the rest.
+    pub with_words_quoted: Option<Value>,
 }
 
 impl std::fmt::Display for JsonProblem {
@@ -262,6 +266,7 @@ fn example_at(joined: &str, at: usize, line: usize) -> Option<(Example, usize)> 
             line: line + e.line().saturating_sub(1),
             column: e.column(),
             message: json_error_message(&e),
+            with_words_quoted: end.and_then(|_| quote_bare_words(text)),
         }),
         (None, Ok(_)) => unreachable!("an unbalanced text does not parse"),
     };
@@ -278,6 +283,37 @@ fn example_at(joined: &str, at: usize, line: usize) -> Option<(Example, usize)> 
         },
         consumed,
     ))
+}
+
+/// `text` made JSON by quoting the bare words where values are expected, if that
+/// is enough (a few rounds at most).
+fn quote_bare_words(text: &str) -> Option<Value> {
+    let mut text = text.to_owned();
+    for _ in 0..8 {
+        let e = match serde_json::from_str::<Value>(&text) {
+            Ok(value) => return Some(value),
+            Err(e) => e,
+        };
+        if !e.to_string().starts_with("expected value") {
+            return None;
+        }
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(e.line().saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let line = text[line_start..].lines().next().unwrap_or_default();
+        let at = line_start + line.char_indices().nth(e.column().saturating_sub(1))?.0;
+        let word_len = text[at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - at);
+        if word_len == 0 {
+            return None;
+        }
+        let word = text[at..at + word_len].to_owned();
+        text.replace_range(at..at + word_len, &format!("\"{word}\""));
+    }
+    None
 }
 
 /// serde_json's message without its " at line L column C" suffix, which is

@@ -141,6 +141,20 @@ fn invalid_json_names_its_page_line() {
 }
 
 #[test]
+fn invalid_json_that_is_only_missing_quotes_is_also_checked_with_them() {
+    let page = "`GET` `api/mysafe/password/[identifier]`\n\n```json\nHTTP/1.1 200 OK\n```\n```json\n{\n  \
+                \"response\": {},\n  \"password_entity\": {\n    \"identifier\": \"1\",\n    \
+                \"secret_key\": JBSWY3DPEHPK3PXP,\n    \"token\": 452180\n  }\n}\n```\n";
+    assert_eq!(
+        check(page),
+        [
+            "7: get_password 200: REJECTED: not valid JSON: line 11, column 19: expected value; \
+          with its bare words quoted, also /password_entity/token: expected null or string, found integer"
+        ]
+    );
+}
+
+#[test]
 fn a_mismatch_names_the_pointer_and_the_reason_but_not_the_value() {
     let page = "`GET` `api/mysafe/password/[identifier]`\n\n```json\nHTTP/1.1 200 OK\n```\n```json\n\
                 {\"response\": {}, \"password_entity\": {\"identifier\": \"1\", \"token\": 452180}}\n```\n";
