@@ -203,3 +203,19 @@ fn the_spec_references_every_fixture_and_only_fixtures() {
         "externalValues naming no fixture of the manifest: {dangling:?}"
     );
 }
+
+/// Every operation has at least one doc example pinned.
+#[test]
+fn every_operation_has_a_fixture() {
+    let spec = SpecIndex::load();
+    let examples = manifest();
+    let missing: Vec<&str> = spec
+        .operation_ids()
+        .into_iter()
+        .filter(|id| !examples.iter().any(|e| e.operation == *id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a fixture: {missing:?}"
+    );
+}

@@ -260,16 +260,12 @@ fn example_at(joined: &str, at: usize, line: usize) -> Option<(Example, usize)> 
         Some(end) => &rest[..=end],
         None => rest[..fence_or_end(rest)].trim_end(),
     };
-    let parsed = match (end, serde_json::from_str::<Value>(text)) {
-        (Some(_), Ok(value)) => Ok(value),
-        (_, Err(e)) => Err(JsonProblem {
-            line: line + e.line().saturating_sub(1),
-            column: e.column(),
-            message: json_error_message(&e),
-            with_words_quoted: end.and_then(|_| quote_bare_words(text)),
-        }),
-        (None, Ok(_)) => unreachable!("an unbalanced text does not parse"),
-    };
+    let parsed = serde_json::from_str::<Value>(text).map_err(|e| JsonProblem {
+        line: line + e.line().saturating_sub(1),
+        column: e.column(),
+        message: json_error_message(&e),
+        with_words_quoted: end.and_then(|_| quote_bare_words(text)),
+    });
     // An array that is not JSON is a Markdown link or list, not an example.
     if array && parsed.is_err() {
         return None;
