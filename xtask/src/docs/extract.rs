@@ -147,13 +147,14 @@ fn mdx_comments_to_segments(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(start) = rest.find("{/*") {
-        let Some(end) = rest[start..].find("*/}") else {
+        let inner = &rest[start + 3..];
+        let Some(end) = inner.find("*/}") else {
             break;
         };
         out.push_str(&rest[..start]);
         out.push('/');
-        out.push_str(rest[start + 3..start + end].trim());
-        rest = &rest[start + end + 3..];
+        out.push_str(inner[..end].trim());
+        rest = &inner[end + 3..];
     }
     out.push_str(rest);
     out
@@ -298,8 +299,11 @@ fn quote_bare_words(text: &str) -> Option<Value> {
             .take(e.line().saturating_sub(1))
             .map(str::len)
             .sum();
-        let line = text[line_start..].lines().next().unwrap_or_default();
-        let at = line_start + line.char_indices().nth(e.column().saturating_sub(1))?.0;
+        // serde_json counts columns in bytes.
+        let at = line_start + e.column().saturating_sub(1);
+        if at > text.len() || !text.is_char_boundary(at) {
+            return None;
+        }
         let word_len = text[at..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(text.len() - at);

@@ -1,7 +1,8 @@
 //! The spec as the doc checks see it: operations found by method and path, and the
 //! JSON Schema of each request body and response, to validate examples with.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -13,6 +14,8 @@ pub struct SpecIndex {
     operations: Vec<Operation>,
     /// `components/schemas`, converted to JSON Schema, for `$ref`s to point at.
     defs: Value,
+    /// Compiled validators by schema text: compiling one is the slow part.
+    validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 pub struct Operation {
@@ -79,6 +82,7 @@ impl SpecIndex {
         Ok(Self {
             operations,
             defs: Value::Object(defs),
+            validators: Mutex::default(),
         })
     }
 
@@ -116,13 +120,7 @@ impl SpecIndex {
     /// by JSON pointer, each as `pointer: reason`. Reasons never quote the
     /// instance's values, which may be secrets.
     pub fn validate(&self, schema: &Value, instance: &Value) -> Result<Vec<String>> {
-        let mut root = match schema {
-            Value::Object(map) => map.clone(),
-            other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
-        };
-        root.insert("$defs".to_owned(), self.defs.clone());
-        let validator = jsonschema::draft202012::new(&Value::Object(root))
-            .map_err(|e| anyhow!("the spec's schema is not valid JSON Schema: {e}"))?;
+        let validator = self.validator(schema)?;
         let mut problems: Vec<String> = validator
             .iter_errors(instance)
             .map(|error| {
@@ -138,6 +136,26 @@ impl SpecIndex {
         problems.sort();
         problems.dedup();
         Ok(problems)
+    }
+}
+
+impl SpecIndex {
+    fn validator(&self, schema: &Value) -> Result<Arc<jsonschema::Validator>> {
+        let key = schema.to_string();
+        let mut cache = self.validators.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(validator) = cache.get(&key) {
+            return Ok(validator.clone());
+        }
+        let mut root = match schema {
+            Value::Object(map) => map.clone(),
+            other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
+        };
+        root.insert("$defs".to_owned(), self.defs.clone());
+        let validator = jsonschema::draft202012::new(&Value::Object(root))
+            .map_err(|e| anyhow!("the spec's schema is not valid JSON Schema: {e}"))?;
+        let validator = Arc::new(validator);
+        cache.insert(key, validator.clone());
+        Ok(validator)
     }
 }
 

@@ -596,3 +596,46 @@ fn harvest_writes_one_fixture_per_example_from_each_page_format() {
         "{\"code\": 200, \"response\": {\"status\": 200, \"message\": \"<b>ok</b>\"}}\n"
     );
 }
+
+/// Whatever a page holds, reading it does not panic: odd markup, and every
+/// truncation of the vendor pages.
+#[test]
+fn reading_any_text_does_not_panic() {
+    let odd = [
+        "{/*/}",
+        "{/* a */",
+        "{\"a\": [",
+        "[{",
+        "&#xFFFFFFFF; &#99999999; &;",
+        "<",
+        "<a",
+        "HTTP/",
+        "HTTP/1.1 9",
+        "POST /",
+        "`",
+        "```",
+        "{\"é\": é}",
+        "{\"a\": b\u{e9}}",
+        "400 -",
+        "# ",
+        "**",
+        "{\"k\": x\ny}",
+    ];
+    for text in odd {
+        let _ = extract::page(text);
+    }
+    let Some(dir) = vendor_docs() else { return };
+    let spec = spec();
+    for page in collect_pages(&[dir]).unwrap() {
+        let text = &page.text;
+        for cut in (0..text.len())
+            .step_by(97)
+            .filter(|&n| text.is_char_boundary(n))
+        {
+            let findings = locate::locate(&extract::page(&text[..cut]), &spec);
+            for located in &findings.examples {
+                check::verdict(&spec, &located.example, &located.target).unwrap();
+            }
+        }
+    }
+}
