@@ -100,8 +100,8 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
     }
 }
 
-/// Fields sent replace stored ones; fields left out (and empty share lists, which
-/// the generated type cannot tell from absent ones) keep their value.
+/// Fields sent replace stored ones; fields left out keep their value (a share list
+/// sent empty clears the sharing).
 fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) {
     if let Some(v) = u.name {
         p.name = v;
