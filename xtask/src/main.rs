@@ -2,6 +2,7 @@
 
 mod codegen;
 mod diff;
+mod docs;
 mod spec;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ enum Command {
     },
     /// Report what a spec change does to the API and the crate, and the semver bump.
     Diff(diff::Args),
+    /// Check the vendor's doc pages against the spec, or harvest their examples.
+    Docs(docs::DocsArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
             codegen::run(&root, &spec, check)
         }
         Command::Diff(args) => diff::run(&project_root(), args),
+        Command::Docs(args) => docs::run(&project_root(), args),
     };
     match result {
         Ok(code) => code,

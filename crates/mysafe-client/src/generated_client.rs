@@ -670,8 +670,8 @@ by IP address, where the tenant cannot be told from the host name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret: ::std::option::Option<crate::Secret>,
         ///Groups to share the API secret with.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub groups_allowed: ::std::vec::Vec<GroupGrant>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub groups_allowed: ::std::option::Option<::std::vec::Vec<GroupGrant>>,
         ///User-defined code, unique among the caller's API secrets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier_code: ::std::option::Option<::std::string::String>,
@@ -691,8 +691,8 @@ by IP address, where the tenant cannot be told from the host name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
         ///Users to share the API secret with.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub users_allowed: ::std::vec::Vec<UserGrant>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub users_allowed: ::std::option::Option<::std::vec::Vec<UserGrant>>,
     }
     impl UpdateApiSecretRequest {
         pub fn builder() -> builder::UpdateApiSecretRequest {
@@ -703,8 +703,8 @@ by IP address, where the tenant cannot be told from the host name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateNoteRequest {
         ///Groups to share the note with.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub groups_allowed: ::std::vec::Vec<GroupGrant>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub groups_allowed: ::std::option::Option<::std::vec::Vec<GroupGrant>>,
         ///Name of the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -715,8 +715,8 @@ by IP address, where the tenant cannot be told from the host name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::string::String>,
         ///Users to share the note with.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub users_allowed: ::std::vec::Vec<UserGrant>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub users_allowed: ::std::option::Option<::std::vec::Vec<UserGrant>>,
     }
     impl UpdateNoteRequest {
         pub fn builder() -> builder::UpdateNoteRequest {
@@ -727,8 +727,8 @@ by IP address, where the tenant cannot be told from the host name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePasswordRequest {
         ///Groups to share the password with.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub groups_allowed: ::std::vec::Vec<GroupGrant>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub groups_allowed: ::std::option::Option<::std::vec::Vec<GroupGrant>>,
         ///Name of the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -751,8 +751,8 @@ by IP address, where the tenant cannot be told from the host name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
         ///Users to share the password with.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub users_allowed: ::std::vec::Vec<UserGrant>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub users_allowed: ::std::option::Option<::std::vec::Vec<UserGrant>>,
     }
     impl UpdatePasswordRequest {
         pub fn builder() -> builder::UpdatePasswordRequest {
@@ -4049,7 +4049,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::string::String,
             >,
             groups_allowed: ::std::result::Result<
-                ::std::vec::Vec<super::GroupGrant>,
+                ::std::option::Option<::std::vec::Vec<super::GroupGrant>>,
                 ::std::string::String,
             >,
             identifier_code: ::std::result::Result<
@@ -4077,7 +4077,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::string::String,
             >,
             users_allowed: ::std::result::Result<
-                ::std::vec::Vec<super::UserGrant>,
+                ::std::option::Option<::std::vec::Vec<super::UserGrant>>,
                 ::std::string::String,
             >,
         }
@@ -4124,7 +4124,9 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn groups_allowed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::GroupGrant>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::GroupGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.groups_allowed = value
@@ -4212,7 +4214,9 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn users_allowed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UserGrant>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UserGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.users_allowed = value
@@ -4263,7 +4267,7 @@ by IP address, where the tenant cannot be told from the host name.
         #[derive(Clone, Debug)]
         pub struct UpdateNoteRequest {
             groups_allowed: ::std::result::Result<
-                ::std::vec::Vec<super::GroupGrant>,
+                ::std::option::Option<::std::vec::Vec<super::GroupGrant>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -4279,7 +4283,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::string::String,
             >,
             users_allowed: ::std::result::Result<
-                ::std::vec::Vec<super::UserGrant>,
+                ::std::option::Option<::std::vec::Vec<super::UserGrant>>,
                 ::std::string::String,
             >,
         }
@@ -4297,7 +4301,9 @@ by IP address, where the tenant cannot be told from the host name.
         impl UpdateNoteRequest {
             pub fn groups_allowed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::GroupGrant>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::GroupGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.groups_allowed = value
@@ -4347,7 +4353,9 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn users_allowed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UserGrant>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UserGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.users_allowed = value
@@ -4386,7 +4394,7 @@ by IP address, where the tenant cannot be told from the host name.
         #[derive(Clone, Debug)]
         pub struct UpdatePasswordRequest {
             groups_allowed: ::std::result::Result<
-                ::std::vec::Vec<super::GroupGrant>,
+                ::std::option::Option<::std::vec::Vec<super::GroupGrant>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -4418,7 +4426,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::string::String,
             >,
             users_allowed: ::std::result::Result<
-                ::std::vec::Vec<super::UserGrant>,
+                ::std::option::Option<::std::vec::Vec<super::UserGrant>>,
                 ::std::string::String,
             >,
         }
@@ -4440,7 +4448,9 @@ by IP address, where the tenant cannot be told from the host name.
         impl UpdatePasswordRequest {
             pub fn groups_allowed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::GroupGrant>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::GroupGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.groups_allowed = value
@@ -4538,7 +4548,9 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn users_allowed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::UserGrant>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::UserGrant>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.users_allowed = value

@@ -179,3 +179,43 @@ fn api_surface_is_pinned() {
     let spec = SpecIndex::load();
     insta::assert_snapshot!(spec.surface());
 }
+
+/// The spec points at every fixture with an `externalValue`, and at nothing else.
+#[test]
+fn the_spec_references_every_fixture_and_only_fixtures() {
+    let spec = std::fs::read_to_string(common::workspace_root().join("openapi/mysafe.yaml"))
+        .expect("openapi/mysafe.yaml");
+    let referenced: std::collections::BTreeSet<&str> = spec
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("externalValue: examples/"))
+        .collect();
+    let listed: std::collections::BTreeSet<String> =
+        manifest().into_iter().map(|e| e.file).collect();
+    let listed: std::collections::BTreeSet<&str> = listed.iter().map(String::as_str).collect();
+    let unreferenced: Vec<_> = listed.difference(&referenced).collect();
+    let dangling: Vec<_> = referenced.difference(&listed).collect();
+    assert!(
+        unreferenced.is_empty(),
+        "fixtures no externalValue points at: {unreferenced:?}"
+    );
+    assert!(
+        dangling.is_empty(),
+        "externalValues naming no fixture of the manifest: {dangling:?}"
+    );
+}
+
+/// Every operation has at least one doc example pinned.
+#[test]
+fn every_operation_has_a_fixture() {
+    let spec = SpecIndex::load();
+    let examples = manifest();
+    let missing: Vec<&str> = spec
+        .operation_ids()
+        .into_iter()
+        .filter(|id| !examples.iter().any(|e| e.operation == *id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a fixture: {missing:?}"
+    );
+}

@@ -385,3 +385,45 @@ async fn sharing_grants_view_or_edit_to_the_named_application() {
         "the disabled one is not listed"
     );
 }
+
+/// An update that sends `users_allowed: []` removes every share, while an update
+/// that leaves the field out keeps them; the generated request type must be able to
+/// send the empty list.
+#[tokio::test]
+async fn update_with_an_empty_share_list_clears_sharing() {
+    let (sim, mine, theirs) = two_apps().await;
+    let me = sim.client_id().to_owned();
+    let mut shared = password_body("shared");
+    shared["users_allowed"] = json!([{"username": me}]);
+    let id = call(&sim, &theirs, "POST", "/api/mysafe/password", Some(shared))
+        .await
+        .body["password_entity"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get = format!("/api/mysafe/password/{id}");
+    let update = format!("/api/mysafe/password/update/{id}");
+
+    let keep =
+        mysafe_client::types::UpdatePasswordRequest::builder().name(Some("renamed".to_owned()));
+    let keep: mysafe_client::types::UpdatePasswordRequest = keep.try_into().unwrap();
+    let body = serde_json::to_value(&keep).unwrap();
+    assert!(body.get("users_allowed").is_none(), "{body}");
+    assert_eq!(
+        call(&sim, &theirs, "PUT", &update, Some(body)).await.status,
+        200
+    );
+    assert_eq!(call(&sim, &mine, "GET", &get, None).await.status, 200);
+
+    let clear =
+        mysafe_client::types::UpdatePasswordRequest::builder().users_allowed(Some(Vec::new()));
+    let clear: mysafe_client::types::UpdatePasswordRequest = clear.try_into().unwrap();
+    let body = serde_json::to_value(&clear).unwrap();
+    assert_eq!(body["users_allowed"], json!([]));
+    assert_eq!(
+        call(&sim, &theirs, "PUT", &update, Some(body)).await.status,
+        200
+    );
+    let r = call(&sim, &mine, "GET", &get, None).await;
+    assert_eq!(r.code(), Some(1006), "the share was removed");
+}

@@ -81,6 +81,12 @@ impl SpecIndex {
         })
     }
 
+    pub fn operation_ids(&self) -> Vec<&str> {
+        self.operations()
+            .filter_map(|(_, _, op)| op.operation_id.as_deref())
+            .collect()
+    }
+
     fn operation(&self, id: &str) -> Result<&openapiv3::Operation, String> {
         self.operations()
             .find(|(_, _, op)| op.operation_id.as_deref() == Some(id))

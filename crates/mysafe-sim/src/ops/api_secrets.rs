@@ -137,11 +137,12 @@ fn apply(s: &mut CreateApiSecretRequest, u: UpdateApiSecretRequest) {
     s.method = u.method.or(s.method.take());
     s.notes = u.notes.or(s.notes.take());
     s.tags = u.tags.or(s.tags.take());
-    if !u.users_allowed.is_empty() {
-        s.users_allowed = u.users_allowed;
+    // `Some(vec![])` clears the sharing; `None` leaves it as it is.
+    if let Some(list) = u.users_allowed {
+        s.users_allowed = list;
     }
-    if !u.groups_allowed.is_empty() {
-        s.groups_allowed = u.groups_allowed;
+    if let Some(list) = u.groups_allowed {
+        s.groups_allowed = list;
     }
 }
 

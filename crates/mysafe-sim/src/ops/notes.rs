@@ -117,11 +117,12 @@ fn apply(n: &mut CreateNoteRequest, u: UpdateNoteRequest) {
         n.note = v;
     }
     n.tags = u.tags.or(n.tags.take());
-    if !u.users_allowed.is_empty() {
-        n.users_allowed = u.users_allowed;
+    // `Some(vec![])` clears the sharing; `None` leaves it as it is.
+    if let Some(list) = u.users_allowed {
+        n.users_allowed = list;
     }
-    if !u.groups_allowed.is_empty() {
-        n.groups_allowed = u.groups_allowed;
+    if let Some(list) = u.groups_allowed {
+        n.groups_allowed = list;
     }
 }
 

@@ -100,8 +100,8 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
     }
 }
 
-/// Fields sent replace stored ones; fields left out (and empty share lists, which
-/// the generated type cannot tell from absent ones) keep their value.
+/// Fields sent replace stored ones; fields left out keep their value (a share list
+/// sent empty clears the sharing).
 fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) {
     if let Some(v) = u.name {
         p.name = v;
@@ -116,11 +116,12 @@ fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) {
     p.secret_key = u.secret_key.or(p.secret_key.take());
     p.notes = u.notes.or(p.notes.take());
     p.tags = u.tags.or(p.tags.take());
-    if !u.users_allowed.is_empty() {
-        p.users_allowed = u.users_allowed;
+    // `Some(vec![])` clears the sharing; `None` leaves it as it is.
+    if let Some(list) = u.users_allowed {
+        p.users_allowed = list;
     }
-    if !u.groups_allowed.is_empty() {
-        p.groups_allowed = u.groups_allowed;
+    if let Some(list) = u.groups_allowed {
+        p.groups_allowed = list;
     }
 }
 

@@ -1,0 +1,209 @@
+//! `cargo xtask docs check|harvest`: the vendor's doc pages against the spec.
+//!
+//! `extract` finds the examples of a page in any of its formats, `locate` gives
+//! each one its operation and status, `spec_index` validates it against the spec,
+//! `check` reports, and `harvest` turns the examples into fixtures.
+
+mod check;
+mod extract;
+mod harvest;
+mod locate;
+mod manifest;
+mod spec_index;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+
+pub use check::Summary;
+pub use harvest::HarvestOptions;
+pub use spec_index::SpecIndex;
+
+#[derive(Args)]
+pub struct DocsArgs {
+    #[command(subcommand)]
+    command: DocsCommand,
+    /// The spec to check against (default: openapi/mysafe.yaml).
+    #[arg(long, global = true)]
+    spec: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum DocsCommand {
+    /// Validate every JSON example of the pages against the spec. Exit status: 0 all
+    /// accepted, 1 any rejected, 2 unusable input.
+    Check {
+        /// Pages, or directories to search for pages (.md, .mdx, .txt, .html).
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+    },
+    /// Write the pages' examples as fixtures into DIR and update the manifest.
+    Harvest {
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        /// Directory for the fixtures, inside the manifest's directory.
+        #[arg(long, value_name = "DIR")]
+        into: PathBuf,
+        /// The manifest to update (default: openapi/examples/manifest.toml).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// What manifest `source` paths are relative to (default: ../shared/vendor-docs).
+        #[arg(long)]
+        source_root: Option<PathBuf>,
+        /// Doc version of the pages (default: from a `v3.33-en` style directory name).
+        #[arg(long)]
+        doc_version: Option<String>,
+        /// Language of the pages (default: from a `v3.33-en` style directory name).
+        #[arg(long)]
+        language: Option<String>,
+    },
+}
+
+pub fn run(root: &Path, args: DocsArgs) -> Result<ExitCode> {
+    let spec_path = args
+        .spec
+        .unwrap_or_else(|| root.join(crate::spec::SPEC_PATH));
+    let spec = load_spec(&spec_path)?;
+    match args.command {
+        DocsCommand::Check { pages } => {
+            let pages = collect_pages(&pages)?;
+            let (report, summary) = check_pages(&spec, &pages)?;
+            print!("{report}");
+            println!("{summary}");
+            Ok(if summary.rejected == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        DocsCommand::Harvest {
+            pages,
+            into,
+            manifest,
+            source_root,
+            doc_version,
+            language,
+        } => {
+            let pages = collect_pages(&pages)?;
+            let options = HarvestOptions {
+                into,
+                manifest: manifest.unwrap_or_else(|| root.join("openapi/examples/manifest.toml")),
+                source_root: source_root.unwrap_or_else(|| root.join("../shared/vendor-docs")),
+                doc_version,
+                language,
+            };
+            let outcome = harvest::harvest(&spec, &pages, &options)?;
+            print!("{}", outcome.report);
+            Ok(if outcome.needs_hand_work {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+pub fn load_spec(path: &Path) -> Result<SpecIndex> {
+    let spec = crate::spec::load(path)?;
+    SpecIndex::new(&spec.raw).with_context(|| path.display().to_string())
+}
+
+/// A page to read, and how the report names it.
+pub struct PageFile {
+    pub path: PathBuf,
+    pub label: String,
+    pub text: String,
+}
+
+const PAGE_EXTENSIONS: [&str; 6] = ["md", "mdx", "markdown", "txt", "html", "htm"];
+
+/// The pages named on the command line: files as given, directories searched
+/// (README files, which describe a folder rather than document the API, skipped).
+pub fn collect_pages(args: &[PathBuf]) -> Result<Vec<PageFile>> {
+    let mut pages = Vec::new();
+    for arg in args {
+        let meta =
+            std::fs::metadata(arg).with_context(|| format!("{}: cannot read", arg.display()))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(arg, &mut found)?;
+            found.sort();
+            if found.is_empty() {
+                bail!(
+                    "{}: no pages ({}) in this directory",
+                    arg.display(),
+                    PAGE_EXTENSIONS.join(", ")
+                );
+            }
+            for path in found {
+                let label = path
+                    .strip_prefix(arg)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                pages.push(read_page(path, label)?);
+            }
+        } else {
+            pages.push(read_page(arg.clone(), arg.display().to_string())?);
+        }
+    }
+    if pages.is_empty() {
+        bail!("no pages to read");
+    }
+    Ok(pages)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("{}: cannot read", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("{}: cannot read", dir.display()))?
+            .path();
+        if path.is_dir() {
+            walk(&path, found)?;
+            continue;
+        }
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_lowercase();
+        let ext = path
+            .extension()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_lowercase();
+        if PAGE_EXTENSIONS.contains(&ext.as_str()) && !name.starts_with("readme") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_page(path: PathBuf, label: String) -> Result<PageFile> {
+    let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", path.display()))?;
+    Ok(PageFile { path, label, text })
+}
+
+/// The report of `docs check` over `pages` (without the summary line).
+pub fn check_pages(spec: &SpecIndex, pages: &[PageFile]) -> Result<(String, Summary)> {
+    let mut summary = Summary::default();
+    let mut report = String::new();
+    for page in pages {
+        let findings = locate::locate(&extract::page(&page.text), spec);
+        report.push_str(&check::report_page(
+            spec,
+            &page.label,
+            &findings,
+            &mut summary,
+        )?);
+    }
+    Ok((report, summary))
+}
