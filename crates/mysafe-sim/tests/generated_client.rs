@@ -8,30 +8,17 @@ use mysafe_client::types::{
     CreateApiSecretRequest, CreateNoteRequest, CreatePasswordRequest, ErrorBody, GrantType,
     TokenRequest, UpdateApiSecretRequest, UpdateNoteRequest, UpdatePasswordRequest,
 };
-use mysafe_client::{Client, Error, Secret};
+use mysafe_client::{Client, RawError as Error, RetryPolicy, Secret};
 
 async fn authed_client(sim: &mysafe_sim::Sim) -> Client {
-    let token = Client::new(&sim.url())
-        .get_token()
-        .body(TokenRequest {
-            grant_type: GrantType::ClientCredentials,
-            client_id: sim.client_id().into(),
-            client_secret: Secret::new(sim.client_secret()),
-            tenant: None,
-        })
-        .send()
-        .await
-        .expect("token")
-        .into_inner();
-    let mut headers = reqwest::header::HeaderMap::new();
-    let bearer = format!("Bearer {}", token.access_token.expose());
-    headers.insert(reqwest::header::AUTHORIZATION, bearer.parse().unwrap());
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
+    // The client logs in by itself (the generated `get_token`, through its hooks).
+    Client::builder()
+        .base_url(sim.url())
+        .client_id(sim.client_id())
+        .client_secret(sim.client_secret())
         .timeout(TIMEOUT)
         .build()
-        .unwrap();
-    Client::new_with_client(&sim.url(), http)
+        .expect("client")
 }
 
 /// The MySafe code of an error answer, which must be a 400 the spec declares.
@@ -250,7 +237,14 @@ async fn api_secrets() {
 #[tokio::test]
 async fn gateway_and_auth_errors_decode_as_the_error_body() {
     let sim = mysafe_sim::spawn().await.unwrap();
-    let anonymous = Client::new(&sim.url());
+    // A token the simulator never issued, sent as is: no login, no refresh, and no
+    // retry, so each answer below is the simulator's first.
+    let anonymous = Client::builder()
+        .base_url(sim.url())
+        .bearer_token("not-a-token")
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
     match anonymous.list_notes().send().await {
         Err(Error::ErrorResponse(answer)) => {
             assert_eq!(answer.status(), 401);
