@@ -39,6 +39,13 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         let bench = common::setup().await;
+        // What a caller's future holds (and moves) per call, attempt loop included.
+        let call = bench.client.disable_password().identifier(1).send();
+        println!(
+            "disable_loop: a disable_password call's future is {} bytes",
+            std::mem::size_of_val(&call)
+        );
+        drop(call);
         for side in sides {
             let started = Instant::now();
             for _ in 0..calls {
