@@ -47,6 +47,7 @@ fn main() {
         );
         drop(call);
         for side in sides {
+            let before = bench.sim.stats();
             let started = Instant::now();
             for _ in 0..calls {
                 if *side == "client" {
@@ -56,6 +57,10 @@ fn main() {
                 }
             }
             let per_call = started.elapsed().as_secs_f64() * 1e6 / f64::from(calls.max(1));
+            // One request per call: no retry, no token request inflates the count.
+            let after = bench.sim.stats();
+            assert_eq!(after.requests - before.requests, u64::from(calls));
+            assert_eq!(after.token_requests, before.token_requests);
             println!("disable_loop: {calls} calls through {side}, {per_call:.1} us per call");
         }
     });

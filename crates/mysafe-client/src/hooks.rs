@@ -43,8 +43,8 @@ impl ClientHooks<Session> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Boxed: the attempt loop's state is a few kilobytes, and the generated
-        // future that holds it inline is moved several times per call.
+        // Not boxed: the allocation and the copy into it cost more than moving the
+        // larger inline future (counted with callgrind, see BENCHMARKS.md).
         run(self, request, info.operation_id, span.clone())
             .instrument(span)
             .await

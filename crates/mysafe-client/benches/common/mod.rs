@@ -8,6 +8,9 @@ pub struct Bench {
     pub sim: Sim,
     pub client: Client,
     pub plain: reqwest::Client,
+    /// The base URL, formatted once as the SDK client does (`Sim::url` formats the
+    /// address on every call).
+    pub base: String,
     pub bearer: String,
     pub identifier: i64,
 }
@@ -61,6 +64,7 @@ pub async fn setup() -> Bench {
         .expect("token");
     Bench {
         bearer: format!("Bearer {}", token.access_token.expose()),
+        base: sim.url(),
         // The very HTTP client inside `client` (same settings, same pool), so that
         // the comparison measures the SDK layer only.
         plain: client.client().clone(),
@@ -85,8 +89,7 @@ pub async fn disable_client(bench: &Bench) {
 pub async fn disable_plain(bench: &Bench) {
     let url = format!(
         "{}/api/mysafe/password/inactive/{}",
-        bench.sim.url(),
-        bench.identifier
+        bench.base, bench.identifier
     );
     let response = bench
         .plain
