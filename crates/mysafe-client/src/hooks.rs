@@ -303,9 +303,9 @@ fn checked(
     }
     crate::tag::append(&mut body, code);
     // Giving the URL back keeps `Response::url` right and spares reqwest parsing a
-    // placeholder URL for every answer.
-    // The extensions first: the URL goes into their map, already allocated for the
-    // connection's details, instead of a new one.
+    // placeholder URL for every answer. The extensions go in first, so that the URL
+    // joins their map (already allocated for the connection's details, which
+    // `Response::remote_addr` reads) instead of a new one.
     let mut builder = http::Response::builder().status(status);
     if let Some(slot) = builder.extensions_mut() {
         *slot = extensions;
@@ -431,6 +431,27 @@ mod tests {
             matches!(&error, Error::Undecodable { status: Some(201), excerpt, .. } if excerpt == "<empty body>"),
             "{error:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn answers_keep_their_extensions_and_url() {
+        // What the connection pool records about the connection, for instance.
+        #[derive(Clone, Debug, PartialEq)]
+        struct Detail(u32);
+        let mut extensions = http::Extensions::new();
+        extensions.insert(Detail(7));
+        let body = BytesMut::from(&br#"{"response":{"status":200}}"#[..]);
+        let response = checked(
+            StatusCode::OK,
+            HeaderMap::new(),
+            extensions,
+            test_url(),
+            body,
+        );
+        assert_eq!(response.extensions().get::<Detail>(), Some(&Detail(7)));
+        assert_eq!(response.url(), &test_url());
+        let body = response.bytes().await.unwrap();
+        assert_eq!(crate::tag::untag(&body).0, Some(200));
     }
 
     #[test]
