@@ -11,11 +11,11 @@
 
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
 use crate::error::Carried;
 use crate::retry::{Failure, is_retryable_status};
@@ -30,6 +30,10 @@ pub(crate) const CARRIER_STATUS: u16 = 599;
 /// the generated code decodes these and reports any other status bare.
 const DOCUMENTED_ERRORS: [u16; 8] = [400, 401, 403, 404, 500, 502, 503, 504];
 
+/// The most a `Content-Length` may reserve up front: the header comes from the
+/// network, and a body larger than this still arrives, only with the buffer growing.
+const MAX_PRESIZE: usize = 64 * 1024;
+
 impl ClientHooks<Session> for Client {
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
         let span = tracing::info_span!(
@@ -39,9 +43,11 @@ impl ClientHooks<Session> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Boxed: the attempt loop's state is a few kilobytes, and the generated
-        // future that holds it inline is moved several times per call.
-        Box::pin(run(self, request, info.operation_id).instrument(span)).await
+        // Not boxed: the allocation and the copy into it cost more than moving the
+        // larger inline future (counted with callgrind, see BENCHMARKS.md).
+        run(self, request, info.operation_id, span.clone())
+            .instrument(span)
+            .await
     }
 }
 
@@ -54,33 +60,39 @@ enum Attempt {
     Answer {
         status: StatusCode,
         headers: HeaderMap,
+        extensions: http::Extensions,
         url: reqwest::Url,
-        body: Bytes,
+        body: BytesMut,
     },
     Failed(reqwest::Error),
 }
 
 async fn run(
     client: &Client,
-    mut request: Request,
+    request: Request,
     operation: &'static str,
+    span: Span,
 ) -> reqwest::Result<Response> {
     let session = client.inner();
     let policy = &session.retry;
     let started = Instant::now();
     let deadline = later(started, policy.deadline);
     let tokens = &session.shared.tokens;
+    // The request for the next attempt; `None` once no attempt can follow.
+    let mut request = Some(request);
 
     let mut bearer: Option<Bearer> = None;
     if operation != "get_token" {
         match session.bearer(client).await {
             Ok(token) => {
-                request
-                    .headers_mut()
-                    .insert(AUTHORIZATION, token.header.clone());
+                if let Some(request) = &mut request {
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, token.header.clone());
+                }
                 bearer = Some(token);
             }
-            Err(error) => return Ok(finish(carry(error), started, 0)),
+            Err(error) => return Ok(finish(&span, carry(error), started, 0)),
         }
     }
 
@@ -89,7 +101,8 @@ async fn run(
     let mut replayed = false;
     loop {
         attempts += 1;
-        let remaining = deadline.saturating_duration_since(Instant::now());
+        let sent = Instant::now();
+        let remaining = deadline.saturating_duration_since(sent);
         if remaining.is_zero() {
             let error = Error::Timeout {
                 message: format!(
@@ -98,46 +111,63 @@ async fn run(
                 ),
                 source: None,
             };
-            return Ok(finish(carry(error), started, attempts - 1));
+            return Ok(finish(&span, carry(error), started, attempts - 1));
         }
-        // Bodies here are always buffered (JSON or form), so a clone exists; without
-        // one the request is sent once.
-        let Some(mut this) = request.try_clone() else {
-            let result = client.client().execute(request).await;
-            return result.map(|r| finish(r, started, attempts));
+        // The request itself is sent: reqwest adds the client's default headers to
+        // it, and the map the generated code built has room for them, where a copy's
+        // would grow. A copy is kept only when a retry or the one replay after a 401
+        // could follow. Bodies here are always buffered (JSON or form), so a copy
+        // exists; without one the request is sent once.
+        let Some(mut this) = request.take() else {
+            // Unreachable: the loop only goes round again with a request kept.
+            return Ok(finish(
+                &span,
+                carry(Error::InvalidRequest(format!(
+                    "{operation}: no request left to send"
+                ))),
+                started,
+                attempts - 1,
+            ));
         };
+        let may_follow = attempts < policy.max_attempts
+            || bearer.as_ref().is_some_and(|b| !b.fresh) && !replayed;
+        if may_follow {
+            request = copy(&this);
+        }
         // The HTTP client already enforces its own timeout; a per-request one is
         // only needed when the call's deadline is nearer.
         if remaining < session.shared.request_timeout {
             *this.timeout_mut() = Some(remaining);
         }
 
-        let sent = Instant::now();
         let attempt = match client.client().execute(this).await {
-            Ok(response) => {
+            Ok(mut response) => {
                 let status = response.status();
-                let headers = response.headers().clone();
+                // Moved, not copied: the answer is re-built around the same headers
+                // and extensions (the connection's details).
+                let headers = std::mem::take(response.headers_mut());
+                let extensions = std::mem::take(response.extensions_mut());
                 let url = response.url().clone();
-                match response.bytes().await {
+                match read_body(&mut response).await {
                     Ok(body) => Attempt::Answer {
                         status,
                         headers,
+                        extensions,
                         url,
                         body,
                     },
-                    Err(error) => Attempt::Failed(error),
+                    Err(error) => Attempt::Failed(error.with_url(url)),
                 }
             }
             Err(error) => Attempt::Failed(error),
         };
-        let elapsed_ms = sent.elapsed().as_millis() as u64;
 
         let failure = match &attempt {
             Attempt::Answer { status, .. } => {
                 tracing::debug!(
                     attempt = attempts,
                     status = status.as_u16(),
-                    elapsed_ms,
+                    elapsed_ms = sent.elapsed().as_millis() as u64,
                     "answer"
                 );
                 if *status == StatusCode::UNAUTHORIZED
@@ -146,7 +176,10 @@ async fn run(
                     // A rejected token is of no use to any caller (a fixed token is
                     // not in the cache, so this leaves the cache alone).
                     tokens.invalidate(&used);
-                    if !used.fresh && !replayed {
+                    if !used.fresh
+                        && !replayed
+                        && let Some(request) = &mut request
+                    {
                         // The cached token expired early or was revoked: one
                         // refresh, one replay. Concurrent callers share the refresh.
                         tracing::debug!(attempt = attempts, "token rejected; refreshing once");
@@ -159,20 +192,28 @@ async fn run(
                                 replayed = true;
                                 continue;
                             }
-                            Err(error) => return Ok(finish(carry(error), started, attempts)),
+                            Err(error) => {
+                                return Ok(finish(&span, carry(error), started, attempts));
+                            }
                         }
                     }
                 }
                 is_retryable_status(status.as_u16()).then_some(Failure::Status(status.as_u16()))
             }
             Attempt::Failed(error) => {
-                tracing::debug!(attempt = attempts, elapsed_ms, error = %error, "transport failure");
+                tracing::debug!(
+                    attempt = attempts,
+                    elapsed_ms = sent.elapsed().as_millis() as u64,
+                    error = %error,
+                    "transport failure"
+                );
                 Some(Failure::of_transport(error))
             }
         };
 
         if let Some(failure) = failure
             && attempts < policy.max_attempts
+            && request.is_some()
             && policy.allows(operation, failure)
         {
             retries += 1;
@@ -193,26 +234,66 @@ async fn run(
             Attempt::Answer {
                 status,
                 headers,
+                extensions,
                 url,
                 body,
             } => Ok(finish(
-                checked(status, headers, url, body),
+                &span,
+                checked(status, headers, extensions, url, body),
                 started,
                 attempts,
             )),
             Attempt::Failed(error) => {
-                record(started, attempts, None);
+                record(&span, started, attempts, None);
                 Err(error)
             }
         };
     }
 }
 
+/// A copy of `request` for one attempt. reqwest's own `try_clone` also gives every
+/// copy a map of per-request settings, two allocations per call even when there is
+/// no setting to copy; the requests the generated code builds carry no setting but
+/// the timeout, copied here when there is one. A request with a body is left to
+/// `try_clone`, which shares the buffered body instead of copying it.
+fn copy(request: &Request) -> Option<Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
+}
+
+/// The whole body, in a buffer with room for the status tag, so that tagging it
+/// (see `tag.rs`) copies nothing.
+async fn read_body(response: &mut Response) -> reqwest::Result<BytesMut> {
+    let expected = response
+        .content_length()
+        .map_or(0, |length| usize::try_from(length).unwrap_or(MAX_PRESIZE))
+        .min(MAX_PRESIZE);
+    let mut body = BytesMut::with_capacity(expected + crate::tag::LEN);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// The final answer as the generated code will decode it: the body tagged with its
 /// status (see `tag.rs`), so that a body that fails to decode still reports it. An
 /// error status the spec does not document is decided here, because the generated
 /// code would hand it over without its body.
-fn checked(status: StatusCode, headers: HeaderMap, url: reqwest::Url, body: Bytes) -> Response {
+fn checked(
+    status: StatusCode,
+    headers: HeaderMap,
+    extensions: http::Extensions,
+    url: reqwest::Url,
+    mut body: BytesMut,
+) -> Response {
     let code = status.as_u16();
     if !status.is_success() && !DOCUMENTED_ERRORS.contains(&code) {
         return carry(match serde_json::from_slice::<types::ErrorBody>(&body) {
@@ -220,13 +301,20 @@ fn checked(status: StatusCode, headers: HeaderMap, url: reqwest::Url, body: Byte
             Err(e) => Error::undecodable(Some(code), &body, crate::excerpt::describe(&e)),
         });
     }
+    crate::tag::append(&mut body, code);
     // Giving the URL back keeps `Response::url` right and spares reqwest parsing a
-    // placeholder URL for every answer.
-    let mut builder = http::Response::builder().status(status).url(url);
+    // placeholder URL for every answer. The extensions go in first, so that the URL
+    // joins their map (already allocated for the connection's details, which
+    // `Response::remote_addr` reads) instead of a new one.
+    let mut builder = http::Response::builder().status(status);
+    if let Some(slot) = builder.extensions_mut() {
+        *slot = extensions;
+    }
     if let Some(slot) = builder.headers_mut() {
         *slot = headers;
     }
-    match builder.body(reqwest::Body::from(crate::tag::tag(&body, code))) {
+    let builder = builder.url(url);
+    match builder.body(reqwest::Body::from(body.freeze())) {
         Ok(response) => Response::from(response),
         // A status and headers that came from a response are always valid again.
         Err(e) => carry(Error::InvalidRequest(format!("rebuilding the answer: {e}"))),
@@ -248,22 +336,24 @@ fn carry(error: Error) -> Response {
     Response::from(response)
 }
 
-fn finish(response: Response, started: Instant, attempts: u32) -> Response {
+fn finish(span: &Span, response: Response, started: Instant, attempts: u32) -> Response {
     let status = match response.extensions().get::<Carried>() {
         Some(Carried(error)) => error.status(),
         None => Some(response.status().as_u16()),
     };
-    record(started, attempts, status);
+    record(span, started, attempts, status);
     response
 }
 
-fn record(started: Instant, attempts: u32, status: Option<u16>) {
-    let span = tracing::Span::current();
-    let latency: Duration = started.elapsed();
-    span.record("attempts", attempts);
-    span.record("latency_ms", latency.as_millis() as u64);
-    if let Some(status) = status {
-        span.record("status", status);
+/// The call's outcome in its span; the clock is only read when a subscriber
+/// listens.
+fn record(span: &Span, started: Instant, attempts: u32, status: Option<u16>) {
+    if !span.is_disabled() {
+        span.record("attempts", attempts);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Some(status) = status {
+            span.record("status", status);
+        }
     }
     tracing::debug!("finished");
 }
@@ -293,10 +383,11 @@ mod tests {
 
     #[tokio::test]
     async fn bad_bodies_keep_their_status() {
-        let html = Bytes::from_static(b"<html><body>Oops</body></html>");
+        let html = BytesMut::from(&b"<html><body>Oops</body></html>"[..]);
         let error = decode_as::<types::StatusResponse>(checked(
             StatusCode::OK,
             HeaderMap::new(),
+            http::Extensions::new(),
             test_url(),
             html.clone(),
         ))
@@ -308,6 +399,7 @@ mod tests {
         let error = decode_as::<types::ErrorBody>(checked(
             StatusCode::BAD_GATEWAY,
             HeaderMap::new(),
+            http::Extensions::new(),
             test_url(),
             html,
         ))
@@ -316,19 +408,21 @@ mod tests {
             matches!(error, Error::Gateway { status: 502, .. }),
             "{error:?}"
         );
-        let wrong = Bytes::from_static(br#"{"response":{"status":"two hundred"}}"#);
+        let wrong = BytesMut::from(&br#"{"response":{"status":"two hundred"}}"#[..]);
         let error = decode_as::<types::StatusResponse>(checked(
             StatusCode::OK,
             HeaderMap::new(),
+            http::Extensions::new(),
             test_url(),
             wrong,
         ))
         .await;
         assert_eq!(error.status(), Some(200), "{error:?}");
-        let empty = Bytes::new();
+        let empty = BytesMut::new();
         let error = decode_as::<types::StatusResponse>(checked(
             StatusCode::CREATED,
             HeaderMap::new(),
+            http::Extensions::new(),
             test_url(),
             empty,
         ))
@@ -337,6 +431,57 @@ mod tests {
             matches!(&error, Error::Undecodable { status: Some(201), excerpt, .. } if excerpt == "<empty body>"),
             "{error:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn answers_keep_their_extensions_and_url() {
+        // What the connection pool records about the connection, for instance.
+        #[derive(Clone, Debug, PartialEq)]
+        struct Detail(u32);
+        let mut extensions = http::Extensions::new();
+        extensions.insert(Detail(7));
+        let body = BytesMut::from(&br#"{"response":{"status":200}}"#[..]);
+        let response = checked(
+            StatusCode::OK,
+            HeaderMap::new(),
+            extensions,
+            test_url(),
+            body,
+        );
+        assert_eq!(response.extensions().get::<Detail>(), Some(&Detail(7)));
+        assert_eq!(response.url(), &test_url());
+        let body = response.bytes().await.unwrap();
+        assert_eq!(crate::tag::untag(&body).0, Some(200));
+    }
+
+    #[test]
+    fn copies_keep_what_the_request_carries() {
+        let mut request = Request::new(reqwest::Method::POST, test_url());
+        request.headers_mut().insert(
+            AUTHORIZATION,
+            reqwest::header::HeaderValue::from_static("Bearer t"),
+        );
+        request.headers_mut().append(
+            "api-version",
+            reqwest::header::HeaderValue::from_static("3.33"),
+        );
+        *request.version_mut() = reqwest::Version::HTTP_2;
+        let copied = copy(&request).unwrap();
+        assert_eq!(copied.method(), request.method());
+        assert_eq!(copied.url(), request.url());
+        assert_eq!(copied.headers(), request.headers());
+        assert_eq!(copied.version(), reqwest::Version::HTTP_2);
+        assert_eq!(copied.timeout(), None);
+
+        *request.timeout_mut() = Some(Duration::from_secs(3));
+        *request.body_mut() = Some(reqwest::Body::from(r#"{"name":"n"}"#));
+        let copied = copy(&request).unwrap();
+        assert_eq!(copied.timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(
+            copied.body().and_then(reqwest::Body::as_bytes),
+            Some(&br#"{"name":"n"}"#[..])
+        );
+        assert_eq!(copied.headers(), request.headers());
     }
 
     #[test]
@@ -351,10 +496,11 @@ mod tests {
 
     #[tokio::test]
     async fn undocumented_statuses_are_decided_here() {
-        let limited = Bytes::from_static(br#"{"message":"API rate limit exceeded"}"#);
+        let limited = BytesMut::from(&br#"{"message":"API rate limit exceeded"}"#[..]);
         let error = decode_as::<types::ErrorBody>(checked(
             StatusCode::TOO_MANY_REQUESTS,
             HeaderMap::new(),
+            http::Extensions::new(),
             test_url(),
             limited,
         ))
@@ -364,8 +510,14 @@ mod tests {
 
     #[tokio::test]
     async fn good_bodies_decode_unchanged() {
-        let fine = Bytes::from_static(br#"{"response":{"status":200,"message":"ok"}}"#);
-        let response = checked(StatusCode::OK, HeaderMap::new(), test_url(), fine);
+        let fine = BytesMut::from(&br#"{"response":{"status":200,"message":"ok"}}"#[..]);
+        let response = checked(
+            StatusCode::OK,
+            HeaderMap::new(),
+            http::Extensions::new(),
+            test_url(),
+            fine,
+        );
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.url(), &test_url());
         let body = response.bytes().await.unwrap();

@@ -6,21 +6,27 @@
 //! tab (1). JSON ignores trailing whitespace, so a body that decodes still decodes
 //! the same and costs no second parse; one that does not still tells its status.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 const MARK: &[u8] = b"\r\n";
 const BITS: usize = 10;
-const LEN: usize = MARK.len() + BITS;
+/// Bytes the tag adds; a buffer with this much spare capacity takes it without
+/// growing.
+pub(crate) const LEN: usize = MARK.len() + BITS;
 
-/// `body` followed by the tag for `status` (100..=999 fits in ten bits).
-pub(crate) fn tag(body: &[u8], status: u16) -> Bytes {
-    let mut out = BytesMut::with_capacity(body.len() + LEN);
-    out.extend_from_slice(body);
-    out.extend_from_slice(MARK);
-    for bit in (0..BITS).rev() {
-        out.extend_from_slice(if status >> bit & 1 == 1 { b"\t" } else { b" " });
+/// Appends the tag for `status` (100..=999 fits in ten bits) to `body`, in place so
+/// that a body read with [`LEN`] bytes to spare is not copied again.
+pub(crate) fn append(body: &mut BytesMut, status: u16) {
+    let mut tag = [0u8; LEN];
+    tag[..MARK.len()].copy_from_slice(MARK);
+    for (i, digit) in tag[MARK.len()..].iter_mut().enumerate() {
+        *digit = if status >> (BITS - 1 - i) & 1 == 1 {
+            b'\t'
+        } else {
+            b' '
+        };
     }
-    out.freeze()
+    body.extend_from_slice(&tag);
 }
 
 /// The status and the original body, or `None` and the bytes as they are when they
@@ -43,6 +49,12 @@ pub(crate) fn untag(bytes: &[u8]) -> (Option<u16>, &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tag(body: &[u8], status: u16) -> BytesMut {
+        let mut out = BytesMut::from(body);
+        append(&mut out, status);
+        out
+    }
 
     #[test]
     fn round_trips_every_status() {
