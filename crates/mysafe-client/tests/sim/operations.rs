@@ -4,6 +4,28 @@ use mysafe_client::{Outcome, Secret, types};
 
 use crate::{client, seen};
 
+/// Disable, disable again, enable, enable again: the first of each pair changes the
+/// state, the second is a 200 that finds it already so.
+macro_rules! assert_toggles {
+    ($client:expr, $disable:ident, $enable:ident, $identifier:expr) => {
+        for (step, expected) in [
+            ("disable", Outcome::Changed),
+            ("disable again", Outcome::AlreadySo),
+            ("enable", Outcome::Changed),
+            ("enable again", Outcome::AlreadySo),
+        ] {
+            let answer = if step.starts_with("disable") {
+                $client.$disable().identifier($identifier).send().await
+            } else {
+                $client.$enable().identifier($identifier).send().await
+            }
+            .unwrap();
+            assert_eq!(answer.status().as_u16(), 200, "{step}");
+            assert_eq!(answer.outcome(), expected, "{step}");
+        }
+    };
+}
+
 fn id(identifier: &str) -> i64 {
     identifier.parse().expect("identifiers are numeric strings")
 }
@@ -66,36 +88,7 @@ async fn passwords_full_cycle() {
         Some("pw-two")
     );
 
-    let disabled = client
-        .disable_password()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(disabled.outcome(), Outcome::Changed);
-    let again = client
-        .disable_password()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status().as_u16(), 200);
-    assert_eq!(again.outcome(), Outcome::AlreadySo);
-
-    let enabled = client
-        .enable_password()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(enabled.outcome(), Outcome::Changed);
-    let again = client
-        .enable_password()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.outcome(), Outcome::AlreadySo);
+    assert_toggles!(client, disable_password, enable_password, identifier);
 
     for op in [
         "create_password",
@@ -166,34 +159,7 @@ async fn notes_full_cycle() {
         .unwrap();
     assert_eq!(got.note_entity.name.as_deref(), Some("old recovery codes"));
 
-    let disabled = client
-        .disable_note()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(disabled.outcome(), Outcome::Changed);
-    let again = client
-        .disable_note()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.outcome(), Outcome::AlreadySo);
-    let enabled = client
-        .enable_note()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(enabled.outcome(), Outcome::Changed);
-    let again = client
-        .enable_note()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.outcome(), Outcome::AlreadySo);
+    assert_toggles!(client, disable_note, enable_note, identifier);
 }
 
 #[tokio::test]
@@ -247,34 +213,7 @@ async fn api_secrets_full_cycle() {
         .unwrap();
     assert_eq!(updated.api_entity.identifier, identifier.to_string());
 
-    let disabled = client
-        .disable_api_secret()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(disabled.outcome(), Outcome::Changed);
-    let again = client
-        .disable_api_secret()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.outcome(), Outcome::AlreadySo);
-    let enabled = client
-        .enable_api_secret()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(enabled.outcome(), Outcome::Changed);
-    let again = client
-        .enable_api_secret()
-        .identifier(identifier)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.outcome(), Outcome::AlreadySo);
+    assert_toggles!(client, disable_api_secret, enable_api_secret, identifier);
 }
 
 #[tokio::test]
