@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use mysafe_client::types::{ApiSecretListResponse, ApiSecretResponse, ApiSecretWriteResponse};
-use mysafe_sim::{Application, SimConfig};
 use serde_json::{Value, json};
 
 fn secret_body(name: &str, code: &str) -> Value {
@@ -149,15 +148,7 @@ async fn create_get_list_update_and_toggle() {
 
 #[tokio::test]
 async fn identifier_code_is_unique_per_owner() {
-    let mut config = SimConfig::default();
-    config.applications.push(Application {
-        client_id: "other".into(),
-        client_secret: "other-secret".into(),
-        tenant: None,
-    });
-    let sim = mysafe_sim::spawn_with(config).await.unwrap();
-    let token = token(&sim).await;
-    let theirs = token_for(&sim, "other", "other-secret").await;
+    let (sim, token, theirs) = two_apps().await;
     let first = create(&sim, &token, "one", "code-1").await;
     let second = create(&sim, &token, "two", "code-2").await;
 
@@ -195,15 +186,7 @@ async fn identifier_code_is_unique_per_owner() {
 
 #[tokio::test]
 async fn documented_errors() {
-    let mut config = SimConfig::default();
-    config.applications.push(Application {
-        client_id: "other".into(),
-        client_secret: "other-secret".into(),
-        tenant: None,
-    });
-    let sim = mysafe_sim::spawn_with(config).await.unwrap();
-    let token = token(&sim).await;
-    let theirs = token_for(&sim, "other", "other-secret").await;
+    let (sim, token, theirs) = two_apps().await;
 
     for field in ["name", "url", "client_id"] {
         let mut body = secret_body("x", "c");

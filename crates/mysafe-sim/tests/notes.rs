@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use mysafe_client::types::{NoteListResponse, NoteResponse};
-use mysafe_sim::{Application, SimConfig};
 use serde_json::{Value, json};
 
 fn note_body(name: &str, content: &str) -> Value {
@@ -167,15 +166,7 @@ async fn content_is_limited_to_900_characters() {
 
 #[tokio::test]
 async fn documented_errors() {
-    let mut config = SimConfig::default();
-    config.applications.push(Application {
-        client_id: "other".into(),
-        client_secret: "other-secret".into(),
-        tenant: None,
-    });
-    let sim = mysafe_sim::spawn_with(config).await.unwrap();
-    let token = token(&sim).await;
-    let theirs = token_for(&sim, "other", "other-secret").await;
+    let (sim, token, theirs) = two_apps().await;
 
     for (field, body) in [
         ("name", json!({"note": "x"})),

@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use mysafe_client::types::{PasswordListResponse, PasswordResponse, StatusResponse};
-use mysafe_sim::{Application, SimConfig};
 use serde_json::json;
 
 #[tokio::test]
@@ -265,20 +264,6 @@ async fn unknown_identifiers_are_1005_and_non_numeric_ones_1010() {
         assert_eq!((r.status, r.code()), (400, Some(1010)), "{method} {path}");
         assert_eq!(r.message(), "1010: Unexpected identifier type");
     }
-}
-
-async fn two_apps() -> (mysafe_sim::Sim, String, String) {
-    let other = Application {
-        client_id: "other-app".into(),
-        client_secret: "other-secret".into(),
-        tenant: None,
-    };
-    let mut config = SimConfig::default();
-    config.applications.push(other);
-    let sim = mysafe_sim::spawn_with(config).await.unwrap();
-    let mine = token(&sim).await;
-    let theirs = token_for(&sim, "other-app", "other-secret").await;
-    (sim, mine, theirs)
 }
 
 #[tokio::test]

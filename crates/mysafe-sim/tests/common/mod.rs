@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use mysafe_sim::Sim;
+use mysafe_sim::{Application, Sim, SimConfig};
 use serde_json::{Value, json};
 
 /// Every request in these tests gives up after this, so a bug cannot hang the suite.
@@ -116,4 +116,20 @@ pub async fn create_password(sim: &Sim, token: &str, name: &str) -> i64 {
         .as_str()
         .and_then(|s| s.parse().ok())
         .expect("identifier")
+}
+
+/// A simulator with two applications, and a token for each: the default one
+/// ("mine") and `other-app` ("theirs").
+pub async fn two_apps() -> (Sim, String, String) {
+    let other = Application {
+        client_id: "other-app".into(),
+        client_secret: "other-secret".into(),
+        tenant: None,
+    };
+    let mut config = SimConfig::default();
+    config.applications.push(other);
+    let sim = mysafe_sim::spawn_with(config).await.unwrap();
+    let mine = token(&sim).await;
+    let theirs = token_for(&sim, "other-app", "other-secret").await;
+    (sim, mine, theirs)
 }
