@@ -99,11 +99,18 @@ async fn run(
     let mut attempts: u32 = 0;
     let mut retries: u32 = 0;
     let mut replayed = false;
+    // The failed attempt a retry follows: when the deadline runs out before the
+    // retry has an answer, the server's last real answer says more to the caller
+    // than "the deadline ran out" (and cannot depend on how loaded the machine is).
+    let mut previous: Option<Attempt> = None;
     loop {
         attempts += 1;
         let sent = Instant::now();
         let remaining = deadline.saturating_duration_since(sent);
         if remaining.is_zero() {
+            if let Some(previous) = previous {
+                return conclude(&span, previous, started, attempts - 1);
+            }
             let error = Error::Timeout {
                 message: format!(
                     "{operation}: the call's deadline of {:?} ran out",
@@ -136,7 +143,8 @@ async fn run(
         }
         // The HTTP client already enforces its own timeout; a per-request one is
         // only needed when the call's deadline is nearer.
-        if remaining < session.shared.request_timeout {
+        let cut_by_deadline = remaining < session.shared.request_timeout;
+        if cut_by_deadline {
             *this.timeout_mut() = Some(remaining);
         }
 
@@ -161,6 +169,17 @@ async fn run(
             }
             Err(error) => Attempt::Failed(error),
         };
+        if let Attempt::Failed(error) = &attempt
+            && error.is_timeout()
+            && cut_by_deadline
+            && let Some(previous) = previous.take()
+        {
+            tracing::debug!(
+                attempt = attempts,
+                "the deadline cut the retry short; reporting the previous answer"
+            );
+            return conclude(&span, previous, started, attempts);
+        }
 
         let failure = match &attempt {
             Attempt::Answer { status, .. } => {
@@ -190,6 +209,7 @@ async fn run(
                                     .insert(AUTHORIZATION, token.header.clone());
                                 bearer = Some(token);
                                 replayed = true;
+                                previous = None;
                                 continue;
                             }
                             Err(error) => {
@@ -226,28 +246,39 @@ async fn run(
                     "retrying"
                 );
                 tokio::time::sleep(wait).await;
+                previous = Some(attempt);
                 continue;
             }
         }
 
-        return match attempt {
-            Attempt::Answer {
-                status,
-                headers,
-                extensions,
-                url,
-                body,
-            } => Ok(finish(
-                &span,
-                checked(status, headers, extensions, url, body),
-                started,
-                attempts,
-            )),
-            Attempt::Failed(error) => {
-                record(&span, started, attempts, None);
-                Err(error)
-            }
-        };
+        return conclude(&span, attempt, started, attempts);
+    }
+}
+
+/// The call's result from its last attempt that counts.
+fn conclude(
+    span: &Span,
+    attempt: Attempt,
+    started: Instant,
+    attempts: u32,
+) -> reqwest::Result<Response> {
+    match attempt {
+        Attempt::Answer {
+            status,
+            headers,
+            extensions,
+            url,
+            body,
+        } => Ok(finish(
+            span,
+            checked(status, headers, extensions, url, body),
+            started,
+            attempts,
+        )),
+        Attempt::Failed(error) => {
+            record(span, started, attempts, None);
+            Err(error)
+        }
     }
 }
 

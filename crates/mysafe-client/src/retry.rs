@@ -24,7 +24,10 @@ pub struct RetryPolicy {
     /// Upper bound of any single wait.
     pub max_backoff: Duration,
     /// Time budget of one call and its retries: no retry starts, and no attempt
-    /// runs, past it. A token request the call needs first has a budget of its own.
+    /// runs, past it. When it runs out while a retry waits for its answer, the call
+    /// reports the attempt before (e.g. the gateway's 502), not a timeout; a first
+    /// attempt it cuts short is a timeout. A token request the call needs first has a
+    /// budget of its own.
     pub deadline: Duration,
     /// Also retry create and update after an ambiguous failure.
     pub retry_non_idempotent: bool,

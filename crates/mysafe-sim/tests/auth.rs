@@ -205,7 +205,7 @@ async fn mysafe_routes_need_a_valid_bearer_token() {
 async fn tokens_expire_after_their_lifetime() {
     // Long enough for the first call to land inside the lifetime on a loaded machine.
     let sim = mysafe_sim::spawn_with(SimConfig {
-        token_ttl: Duration::from_millis(1500),
+        token_ttl: Duration::from_millis(3000),
         ..SimConfig::default()
     })
     .await
@@ -217,7 +217,7 @@ async fn tokens_expire_after_their_lifetime() {
             .status,
         200
     );
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     assert_eq!(
         call(&sim, &token, "GET", "/api/mysafe/note", None)
             .await

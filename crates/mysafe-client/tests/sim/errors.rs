@@ -275,14 +275,14 @@ async fn transport_and_timeout() {
     assert!(error.is_retryable());
 
     let impatient = builder(&sim)
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_millis(500))
         .retry_policy(RetryPolicy::never())
         .build()
         .unwrap();
     impatient.list_notes().send().await.unwrap();
     sim.inject(on(
         "list_notes",
-        FaultKind::Latency(Duration::from_secs(2)),
+        FaultKind::Latency(Duration::from_secs(3)),
         1,
     ));
     let error = Error::from(impatient.list_notes().send().await.unwrap_err());

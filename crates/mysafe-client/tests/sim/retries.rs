@@ -152,6 +152,32 @@ async fn the_deadline_bounds_the_whole_call() {
 }
 
 #[tokio::test]
+async fn a_retry_the_deadline_cuts_short_reports_the_last_answer() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim).with_retry_policy(RetryPolicy {
+        max_attempts: 5,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(10),
+        deadline: Duration::from_millis(300),
+        retry_non_idempotent: false,
+    });
+    client.list_notes().send().await.unwrap();
+    sim.reset_stats();
+    // The first attempt gets Kong's 502; the retry is still waiting for its answer
+    // when the deadline runs out.
+    sim.inject(on("list_notes", FaultKind::KongBadGateway, 1));
+    sim.inject(on(
+        "list_notes",
+        FaultKind::Latency(Duration::from_secs(3)),
+        1,
+    ));
+    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    assert_eq!(error.status(), Some(502), "{error:?}");
+    assert!(matches!(error, Error::Gateway { .. }), "{error:?}");
+    assert_eq!(seen(&sim, "list_notes"), 2);
+}
+
+#[tokio::test]
 async fn client_errors_are_never_retried() {
     let sim = mysafe_sim::spawn().await.unwrap();
     let client = client(&sim);

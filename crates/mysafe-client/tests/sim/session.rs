@@ -54,7 +54,7 @@ async fn futures_join(
 #[tokio::test]
 async fn tokens_are_refreshed_before_they_expire() {
     let config = SimConfig {
-        token_ttl: Duration::from_secs(2),
+        token_ttl: Duration::from_secs(4),
         ..SimConfig::default()
     };
     let sim = mysafe_sim::spawn_with(config).await.unwrap();
@@ -62,9 +62,10 @@ async fn tokens_are_refreshed_before_they_expire() {
     client.list_notes().send().await.unwrap();
     client.list_notes().send().await.unwrap();
     assert_eq!(sim.stats().token_requests, 1, "the cached token is reused");
-    // A 2 s token is used for half its life, so by now it is replaced before any
-    // request could carry an expired one.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // A 4 s token is used for half its life, so by now it is replaced before any
+    // request could carry an expired one. (Half of 4 s rather than of 2 s leaves a
+    // loaded CI machine a second to make the first two calls.)
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     client.list_notes().send().await.unwrap();
     assert_eq!(sim.stats().token_requests, 2);
     assert_eq!(
