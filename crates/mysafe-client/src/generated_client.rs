@@ -3,7 +3,9 @@
 // then run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+#[allow(unused_imports)]
+use progenitor_client::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -21,8 +23,7 @@ pub mod types {
         ///Groups the API secret is shared with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<SharedGroup>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///User-defined code that identifies the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier_code: ::std::option::Option<::std::string::String>,
@@ -92,8 +93,7 @@ pub mod types {
         ///Whether the caller may edit (and disable) the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub can_write: ::std::option::Option<bool>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -339,8 +339,7 @@ and the OAuth server's `{"error", "message"}`. Every field is optional.
         ///Groups the note is shared with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<SharedGroup>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -401,8 +400,7 @@ and the OAuth server's `{"error", "message"}`. Every field is optional.
         ///Whether the caller may edit (and disable) the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub can_write: ::std::option::Option<bool>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -429,8 +427,7 @@ values.
         ///Groups the password is shared with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<SharedGroup>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -509,8 +506,7 @@ values.
         ///Whether the caller may edit (and disable) the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub can_write: ::std::option::Option<bool>,
-        ///Numeric identifier, as a string (`"5"`); pass it as an integer to the other operations.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -789,10 +785,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::SharedGroup>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             identifier_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -885,7 +878,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -1217,10 +1210,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1273,7 +1263,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -2290,10 +2280,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::SharedGroup>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2345,7 +2332,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -2618,10 +2605,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2679,7 +2663,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -2773,10 +2757,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::SharedGroup>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2858,7 +2839,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -3225,10 +3206,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3296,7 +3274,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -4715,28 +4693,13 @@ pub struct Client {
     pub(crate) inner: crate::Session,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Session) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::Session,
@@ -5204,7 +5167,16 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/mysafe/note`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteListResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteListResponse>, Error<types::ErrorBody>> {
             let Self { client, name, tag } = self;
@@ -5239,63 +5211,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5340,7 +5256,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/mysafe/note`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -5377,63 +5302,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5456,14 +5325,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/note/active/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -5498,63 +5379,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5577,14 +5402,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/note/inactive/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -5619,63 +5456,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5700,10 +5481,13 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -5731,7 +5515,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/mysafe/note/update/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier, body } = self;
@@ -5772,63 +5565,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5851,14 +5588,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `GET` request to `/api/mysafe/note/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -5893,63 +5642,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6028,7 +5721,16 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/mysafe/password`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordListResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::PasswordListResponse>,
@@ -6070,63 +5772,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6173,7 +5819,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/mysafe/password`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PasswordResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -6210,63 +5865,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6289,14 +5888,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/password/active/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -6331,63 +5942,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6410,14 +5965,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/password/inactive/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -6452,63 +6019,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6533,10 +6044,13 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -6566,7 +6080,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/mysafe/password/update/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PasswordResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier, body } = self;
@@ -6607,63 +6130,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6686,14 +6153,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `GET` request to `/api/mysafe/password/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PasswordResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -6728,63 +6207,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6833,7 +6256,16 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/mysafe/secretapi`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretListResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ApiSecretListResponse>,
@@ -6876,63 +6308,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6979,7 +6355,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/mysafe/secretapi`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretWriteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ApiSecretWriteResponse>,
@@ -7019,63 +6404,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7098,14 +6427,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/secretapi/active/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7140,63 +6481,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7219,14 +6504,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/secretapi/inactive/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7261,63 +6558,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7342,10 +6583,13 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -7375,7 +6619,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/mysafe/secretapi/update/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretWriteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ApiSecretWriteResponse>,
@@ -7419,64 +6672,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7499,14 +6696,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `GET` request to `/api/mysafe/secretapi/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiSecretResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7541,63 +6750,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7640,7 +6793,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/oauth2/token`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -7677,63 +6839,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -39,7 +39,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                         && matches(q.get("identifier_code"), s.identifier_code.as_deref())
                 })
                 .map(|(id, s, access)| ApiSecretSummary {
-                    identifier: id.to_string(),
+                    identifier: id.to_string().into(),
                     name: Some(s.name.clone()),
                     need_justify: Some("0".into()),
                     need_approval: Some("0".into()),
@@ -148,7 +148,7 @@ fn apply(s: &mut CreateApiSecretRequest, u: UpdateApiSecretRequest) {
 
 fn entity(id: i64, s: &CreateApiSecretRequest) -> ApiSecretEntity {
     ApiSecretEntity {
-        identifier: id.to_string(),
+        identifier: id.to_string().into(),
         name: Some(s.name.clone()),
         url: Some(s.url.clone()),
         client_id: Some(s.client_id.clone()),

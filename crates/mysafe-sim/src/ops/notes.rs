@@ -42,7 +42,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                         && matches(q.get("name"), Some(&n.name))
                 })
                 .map(|(id, n, access)| NoteSummary {
-                    identifier: id.to_string(),
+                    identifier: id.to_string().into(),
                     name: Some(n.name.clone()),
                     tags: Some(n.tags.clone().unwrap_or_default()),
                     need_justify: Some("0".into()),
@@ -129,7 +129,7 @@ fn apply(n: &mut CreateNoteRequest, u: UpdateNoteRequest) {
 /// Get answers carry the content; create and update answers leave it out.
 fn entity(id: i64, n: &CreateNoteRequest, with_content: bool) -> NoteEntity {
     NoteEntity {
-        identifier: id.to_string(),
+        identifier: id.to_string().into(),
         name: Some(n.name.clone()),
         note: with_content.then(|| n.note.clone()),
         tags: n.tags.clone(),
