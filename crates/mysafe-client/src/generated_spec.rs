@@ -150,3 +150,28 @@ pub const SECRET_PROPERTIES: &[&str] = &[
     "secret_key",
     "token",
 ];
+/// The row of [`OPERATIONS`] for an `operationId`.
+pub(crate) fn index(id: &str) -> Option<usize> {
+    match id {
+        "create_api_secret" => Some(0usize),
+        "create_note" => Some(1usize),
+        "create_password" => Some(2usize),
+        "disable_api_secret" => Some(3usize),
+        "disable_note" => Some(4usize),
+        "disable_password" => Some(5usize),
+        "enable_api_secret" => Some(6usize),
+        "enable_note" => Some(7usize),
+        "enable_password" => Some(8usize),
+        "get_api_secret" => Some(9usize),
+        "get_note" => Some(10usize),
+        "get_password" => Some(11usize),
+        "get_token" => Some(12usize),
+        "list_api_secrets" => Some(13usize),
+        "list_notes" => Some(14usize),
+        "list_passwords" => Some(15usize),
+        "update_api_secret" => Some(16usize),
+        "update_note" => Some(17usize),
+        "update_password" => Some(18usize),
+        _ => None,
+    }
+}

@@ -12,7 +12,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::SystemTime;
 
-use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Request, Response};
@@ -24,12 +23,17 @@ use crate::session::{Bearer, Session};
 use crate::spec::{self, Operation};
 use crate::{Client, Error, types};
 
-/// The most a `Content-Length` may reserve up front: the header comes from the
-/// network, and a body larger than this still arrives, only with the buffer growing.
-const MAX_PRESIZE: usize = 64 * 1024;
-
 impl ClientHooks<Session> for Client {
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+    // A plain `fn` returning the call's future rather than an `async fn`: the
+    // future is the call's own, instrumented, with no layer around it (an `async
+    // fn` would also keep a second copy of the request it was given). Counted with
+    // callgrind, see BENCHMARKS.md.
+    #[allow(clippy::manual_async_fn)]
+    fn exec(
+        &self,
+        request: Request,
+        info: &OperationInfo,
+    ) -> impl Future<Output = reqwest::Result<Response>> {
         let span = tracing::info_span!(
             "mysafe",
             operation = info.operation_id,
@@ -37,68 +41,79 @@ impl ClientHooks<Session> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Not boxed: the allocation and the copy into it cost more than moving the
-        // larger inline future (counted with callgrind, see BENCHMARKS.md).
-        let facts = spec::operation(info.operation_id);
-        Ok(call(self, request, info.operation_id, facts, span.clone())
-            .instrument(span)
-            .await)
+        let operation = info.operation_id;
+        call(
+            self,
+            request,
+            operation,
+            spec::operation(operation),
+            span.clone(),
+        )
+        .instrument(span)
     }
 }
 
 /// One call: the bearer, the attempts, the answer the generated code gets. Every
 /// failure is an [`Error`] carried in a stand-in response, so the generated code
 /// never sees a `reqwest` error or an error answer.
-async fn call(
-    client: &Client,
+// Not an `async fn`: see the block below.
+#[allow(clippy::manual_async_fn)]
+fn call<'a>(
+    client: &'a Client,
     mut request: Request,
     operation: &'static str,
     facts: Option<&'static Operation>,
     span: Span,
-) -> Response {
-    // The clock is only read when a subscriber listens.
-    let started = (!span.is_disabled()).then(std::time::Instant::now);
-    let session = client.inner();
-    let sent = SentBody::of(&request);
-    // An operation the table does not know (none, as the table and the client are
-    // generated from one spec) gets the safe reading: a bearer, no retry.
-    let mut bearer = None;
-    if facts.is_none_or(|op| op.bearer) {
-        match session.bearer(|| login(client)).await {
-            Ok(token) => {
-                request
-                    .headers_mut()
-                    .insert(AUTHORIZATION, token.header.clone());
-                bearer = Some(token);
+) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+    // An `async move` block uses what it captures in place, where an `async fn`
+    // would copy each argument into its state a second time.
+    async move {
+        // The clock is only read when a subscriber listens.
+        let started = (!span.is_disabled()).then(std::time::Instant::now);
+        let session = client.inner();
+        let sent = SentBody::of(&request);
+        // An operation the table does not know (none, as the table and the client
+        // are generated from one spec) gets the safe reading: a bearer, no retry.
+        let mut bearer = None;
+        if facts.is_none_or(|op| op.bearer) {
+            match session.bearer(|| login(client)).await {
+                Ok(token) => {
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, token.header.clone());
+                    bearer = Some(token);
+                }
+                Err(error) => return Ok(finish(&span, started, 0, answer::carry(error))),
             }
-            Err(error) => return finish(&span, started, 0, answer::carry(error)),
         }
+        let plan = Plan {
+            policy: &session.retry,
+            idempotent: facts.is_some_and(|op| op.idempotent),
+            replayable: bearer.as_ref().is_some_and(|b| !b.fresh),
+            attempt_timeout: session.shared.request_timeout,
+            jitter: fastrand::f64,
+        };
+        let mut attempts = HttpAttempts {
+            client,
+            next: Some(request),
+            bearer,
+        };
+        let driven = retry::drive(&plan, &mut attempts).await;
+        let response = match driven.end {
+            End::Failed(error) => answer::carry(error),
+            End::Last(Attempted::Answer(answer)) => {
+                conclude(client, operation, facts, answer, sent)
+            }
+            End::Last(Attempted::Failed(error)) => {
+                let redactor = answer::redactor(client, sent.as_ref());
+                answer::carry(Error::from_transport(error, &redactor))
+            }
+            End::Last(Attempted::Unsent) => answer::carry(Error::InvalidRequest(format!(
+                "{operation}: no request left to send"
+            ))),
+        };
+        Ok(finish(&span, started, driven.attempts, response))
     }
-    let plan = Plan {
-        policy: &session.retry,
-        idempotent: facts.is_some_and(|op| op.idempotent),
-        replayable: bearer.as_ref().is_some_and(|b| !b.fresh),
-        attempt_timeout: session.shared.request_timeout,
-        jitter: fastrand::f64,
-    };
-    let mut attempts = HttpAttempts {
-        client,
-        next: Some(request),
-        bearer,
-    };
-    let driven = retry::drive(&plan, &mut attempts).await;
-    let response = match driven.end {
-        End::Failed(error) => answer::carry(error),
-        End::Last(Attempted::Answer(answer)) => conclude(client, operation, facts, answer, sent),
-        End::Last(Attempted::Failed(error)) => {
-            let redactor = answer::redactor(client, sent.as_ref());
-            answer::carry(Error::from_transport(error, &redactor))
-        }
-        End::Last(Attempted::Unsent) => answer::carry(Error::InvalidRequest(format!(
-            "{operation}: no request left to send"
-        ))),
-    };
-    finish(&span, started, driven.attempts, response)
 }
 
 /// The token request, through the same hooks. Boxed: the call that needs a token
@@ -167,7 +182,7 @@ impl Attempts for HttpAttempts<'_> {
                 let headers = std::mem::take(response.headers_mut());
                 let extensions = std::mem::take(response.extensions_mut());
                 let url = response.url().clone();
-                match read_body(&mut response).await {
+                match answer::read_body(&mut response).await {
                     Ok(body) => {
                         if status == reqwest::StatusCode::UNAUTHORIZED
                             && let Some(used) = &self.bearer
@@ -238,28 +253,6 @@ impl Attempts for HttpAttempts<'_> {
         self.bearer = Some(token);
         Ok(())
     }
-}
-
-/// The whole body. A body that arrives in one chunk (most MySafe answers) is kept
-/// as it came; only a longer one is copied into one buffer.
-async fn read_body(response: &mut Response) -> reqwest::Result<Bytes> {
-    let Some(first) = response.chunk().await? else {
-        return Ok(Bytes::new());
-    };
-    let Some(second) = response.chunk().await? else {
-        return Ok(first);
-    };
-    let expected = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(MAX_PRESIZE))
-        .min(MAX_PRESIZE);
-    let mut body = BytesMut::with_capacity(expected.max(first.len() + second.len()));
-    body.extend_from_slice(&first);
-    body.extend_from_slice(&second);
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// The response the generated code gets for the call's last answer: a documented
@@ -345,7 +338,7 @@ mod tests {
             headers: HeaderMap::new(),
             extensions: http::Extensions::new(),
             url: reqwest::Url::parse("http://127.0.0.1:1/api/mysafe/note").unwrap(),
-            body: Bytes::from_static(body),
+            body: bytes::Bytes::from_static(body),
         }
     }
 
@@ -467,7 +460,9 @@ mod tests {
                 .get(format!("{}/api/mysafe/note", sim.url()))
                 .build()
                 .unwrap();
-            let response = call(&client, request, row.id, Some(row), Span::none()).await;
+            let response = call(&client, request, row.id, Some(row), Span::none())
+                .await
+                .unwrap();
             let expected = if idempotent { 2 } else { 1 };
             assert_eq!(sim.stats().requests, expected, "idempotent: {idempotent}");
             assert_eq!(answer::carried(&response).is_some(), !idempotent);

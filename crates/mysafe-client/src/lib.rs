@@ -45,7 +45,7 @@ pub use identifier::{Identifier, IdentifierError};
 pub use outcome::Outcome;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-use session::Session;
+pub use session::Session;
 
 // Compiles the README's examples as doctests.
 #[cfg(doctest)]

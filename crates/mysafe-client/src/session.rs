@@ -19,10 +19,11 @@ use crate::retry::{RetryPolicy, later};
 use crate::{Error, Secret, types};
 
 /// Per-client state behind the generated [`crate::Client`]: who logs in, the token
-/// cache, the retry policy. Built by [`crate::ClientBuilder`]; its `Debug` shows no
-/// secret.
+/// cache, the retry policy. Opaque: it is public only because progenitor's
+/// [`ClientInfo::inner`](crate::ClientInfo::inner) returns it. Built by
+/// [`crate::ClientBuilder`]; its `Debug` shows no secret.
 #[derive(Clone)]
-pub(crate) struct Session {
+pub struct Session {
     pub(crate) shared: Arc<Shared>,
     pub(crate) retry: RetryPolicy,
 }

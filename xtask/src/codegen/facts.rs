@@ -55,6 +55,8 @@ pub fn generate(openapi: &OpenAPI) -> Result<String> {
             Operation { id: #id, idempotent: #idempotent, bearer: #bearer, success: &[#(#success),*], errors: &[#(#errors),*] }
         }
     });
+    let ids = operations.iter().map(|op| op.id.as_str());
+    let indices = 0..operations.len();
     let tokens = quote! {
         //! The facts of `openapi/mysafe.yaml` that the hand-written layer acts on;
         //! [`crate::spec`] documents them.
@@ -66,6 +68,14 @@ pub fn generate(openapi: &OpenAPI) -> Result<String> {
 
         /// Every property name the spec marks `format: password`, sorted.
         pub const SECRET_PROPERTIES: &[&str] = &[#(#secrets),*];
+
+        /// The row of [`OPERATIONS`] for an `operationId`.
+        pub(crate) fn index(id: &str) -> Option<usize> {
+            match id {
+                #(#ids => Some(#indices),)*
+                _ => None,
+            }
+        }
     };
     let file: syn::File = syn::parse2(tokens).map_err(|e| anyhow!("facts: {e}"))?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))

@@ -18,6 +18,10 @@
 //! - progenitor's `Error` is imported privately instead of re-exported.
 //! - Setters that convert into an integer path parameter say why a conversion
 //!   failed (an `Identifier` that is not a number names itself).
+//! - Headers every request of an operation sends (`api-version`) go straight onto
+//!   the request instead of through a second header map that `.headers(..)` then
+//!   merges in: fewer lines, and about 0.9 k instructions less per call (measured
+//!   with callgrind, BENCHMARKS.md).
 
 use anyhow::{Result, bail};
 use quote::quote;
@@ -155,6 +159,7 @@ fn builders(module: &mut ItemMod) -> Result<()> {
         let ImplItem::Fn(send) = &mut imp.items[index] else {
             unreachable!("found above");
         };
+        fixed_headers_inline(send);
         let wrapper = split_send(send)?;
         imp.items.insert(index, ImplItem::Fn(wrapper));
         sends += 1;
@@ -194,6 +199,86 @@ fn split_send(send: &mut ImplItemFn) -> Result<ImplItemFn> {
         }
     };
     Ok(wrapper)
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(n);` followed only by
+/// unconditional `header_map.append(name, value);` statements, and the request
+/// chain's `.headers(header_map)`: the appends become `.header(name, value)` calls in
+/// its place. Any other use of `header_map` (an optional header parameter appends
+/// it conditionally) leaves the function as it is.
+fn fixed_headers_inline(send: &mut ImplItemFn) {
+    let stmts = &send.block.stmts;
+    let Some(declared) = stmts.iter().position(|stmt| {
+        let text = quote!(#stmt).to_string().replace(' ', "");
+        text.starts_with("letmutheader_map=::reqwest::header::HeaderMap::with_capacity(")
+    }) else {
+        return;
+    };
+    let mut appends = Vec::new();
+    let mut index = declared + 1;
+    while let Some(syn::Stmt::Expr(Expr::MethodCall(call), Some(_))) = stmts.get(index) {
+        let receiver = &call.receiver;
+        if call.method != "append" || quote!(#receiver).to_string() != "header_map" {
+            break;
+        }
+        appends.push(call.args.clone());
+        index += 1;
+    }
+    // Every other mention of `header_map` must be the one `.headers(header_map)`.
+    let rest: String = stmts[index..]
+        .iter()
+        .map(|stmt| quote!(#stmt).to_string())
+        .collect();
+    if appends.is_empty()
+        || rest.matches("header_map").count() != 1
+        || !rest.contains(". headers (header_map)")
+    {
+        return;
+    }
+    let mut replaced = false;
+    for stmt in &mut send.block.stmts[index..] {
+        replace_headers_call(stmt, &appends, &mut replaced);
+    }
+    if replaced {
+        send.block.stmts.drain(declared..index);
+    }
+}
+
+/// Finds `<chain>.headers(header_map)` in `stmt` and puts `.header(name, value)`
+/// calls there instead.
+fn replace_headers_call(
+    stmt: &mut syn::Stmt,
+    appends: &[Punctuated<Expr, syn::Token![,]>],
+    replaced: &mut bool,
+) {
+    fn walk(expr: &mut Expr, appends: &[Punctuated<Expr, syn::Token![,]>], replaced: &mut bool) {
+        match expr {
+            Expr::MethodCall(call) => {
+                let is_headers = call.method == "headers"
+                    && call.args.len() == 1
+                    && quote!(#call)
+                        .to_string()
+                        .ends_with(". headers (header_map)");
+                if is_headers {
+                    let mut chain = (*call.receiver).clone();
+                    for args in appends {
+                        chain = parse_quote!(#chain.header(#args));
+                    }
+                    *expr = chain;
+                    *replaced = true;
+                } else {
+                    walk(&mut call.receiver, appends, replaced);
+                }
+            }
+            Expr::Try(t) => walk(&mut t.expr, appends, replaced),
+            _ => {}
+        }
+    }
+    if let syn::Stmt::Local(local) = stmt
+        && let Some(init) = &mut local.init
+    {
+        walk(&mut init.expr, appends, replaced);
+    }
 }
 
 /// `T` of `Result<ResponseValue<T>, _>`.
@@ -405,6 +490,17 @@ mod tests {
             code.contains("pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};")
         );
         assert!(code.contains("\nuse progenitor_client::Error;"));
+    }
+
+    #[test]
+    fn fixed_headers_go_straight_onto_the_request() {
+        let code = generated();
+        assert!(!code.contains("header_map"), "no second header map is left");
+        assert_eq!(
+            code.matches(".header(\n                    ::reqwest::header::HeaderName::from_static(\"api-version\"),").count(),
+            19,
+            "every operation sends api-version"
+        );
     }
 
     #[test]
