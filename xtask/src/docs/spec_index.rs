@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 use crate::spec::{METHODS, resolve};
 
 pub struct SpecIndex {
+    /// The spec as written, for the checks that read OpenAPI itself (`spec_facts`).
+    raw: Value,
     operations: Vec<Operation>,
     /// `components/schemas`, converted to JSON Schema, for `$ref`s to point at.
     defs: Value,
@@ -80,10 +82,16 @@ impl SpecIndex {
             }
         }
         Ok(Self {
+            raw: raw.clone(),
             operations,
             defs: Value::Object(defs),
             validators: Mutex::default(),
         })
+    }
+
+    /// The spec as written (OpenAPI 3.0 JSON).
+    pub fn raw(&self) -> &Value {
+        &self.raw
     }
 
     pub fn operation(&self, id: &str) -> Option<&Operation> {

@@ -1,0 +1,387 @@
+//! Compares the fields a page documents (`fields`) with the spec: each is put on
+//! an operation (the page title's, from `x-doc-titles`, else the request line
+//! above it) and looked up where the page says it goes (path, query, body or
+//! the success response).
+//!
+//! A field the spec lacks is new; one the spec has with another type, or (for
+//! request parameters and body fields) another required-ness, differs. When other
+//! pages document the same field as the spec does (often another doc version),
+//! the difference is a note naming them instead.
+
+use serde_json::Value;
+
+use super::extract::{Event, Page};
+use super::fields::{DocField, Location};
+use super::spec_facts;
+use super::spec_index::{Route, SpecIndex};
+
+/// A documented field and what the spec says of it.
+#[derive(Debug, Clone)]
+pub struct FieldReport {
+    pub field: DocField,
+    /// The operation the field is put on; `None` when the page names none that
+    /// the spec has.
+    pub operation: Option<String>,
+    /// Where the field is looked up: the page's location, or where the spec has it
+    /// when the page does not say.
+    pub location: Location,
+    /// The spec's JSON type and required-ness, when it has the field.
+    pub spec: Option<(Option<String>, bool)>,
+    pub verdict: FieldVerdict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldVerdict {
+    Agrees,
+    /// The spec lacks the field. `near` is a spec property one or two letters away
+    /// (`password_on_list` for `passwords_on_list`); `below` counts the fields
+    /// documented under it, which are not compared.
+    New { near: Option<String>, below: usize },
+    Differs(Vec<Difference>),
+    /// Differs here, but the pages named document it as the spec does.
+    Disagree {
+        differences: Vec<Difference>,
+        pages: Vec<String>,
+    },
+    /// Documented under a field the spec lacks: not compared.
+    BelowNew,
+    /// The page puts the field on no operation the spec has.
+    NotLocated(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    Type { documented: String, spec: String },
+    Required { documented: bool },
+    Location { spec: Location },
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Type { documented, spec } => {
+                write!(f, "documented as {documented}, the spec has {spec}")
+            }
+            Difference::Required { documented: true } => {
+                write!(f, "documented as required, optional in the spec")
+            }
+            Difference::Required { documented: false } => {
+                write!(f, "documented as optional, required in the spec")
+            }
+            Difference::Location { spec } => {
+                write!(f, "the spec has it as a {}", location_name(*spec))
+            }
+        }
+    }
+}
+
+pub fn location_name(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path parameter",
+        Location::Query => "query parameter",
+        Location::Body => "body field",
+        Location::Response => "response field",
+        Location::Unknown => "request parameter",
+    }
+}
+
+/// `/users_allowed/can_edit` for a field's path.
+pub fn pointer(path: &[String]) -> String {
+    path.iter()
+        .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
+/// Every documented field of one page, compared with the spec.
+pub fn check_page(spec: &SpecIndex, page: &Page, fields: Vec<DocField>) -> Vec<FieldReport> {
+    let title_op = page.title.as_deref().and_then(|t| spec.by_title(t));
+    let requests: Vec<(usize, Result<String, String>)> = page
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Request {
+                line,
+                method,
+                target,
+            } => Some((
+                *line,
+                match spec.route(method, target) {
+                    Route::Exact(op) | Route::OtherMethod(op) => Ok(op.id.clone()),
+                    Route::NotInSpec => Err(format!("{method} {target}")),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut reports: Vec<FieldReport> = fields
+        .into_iter()
+        .map(|field| {
+            let operation = match title_op {
+                Some(op) => Ok(op.id.clone()),
+                None => requests
+                    .iter()
+                    .rev()
+                    .find(|(line, _)| *line < field.line)
+                    .map(|(_, op)| op.clone())
+                    .unwrap_or_else(|| {
+                        Err("no request line above it, and the page title names no operation"
+                            .to_owned())
+                    }),
+            };
+            match operation {
+                Ok(operation) => compare(spec.raw(), &operation, field),
+                Err(why) => FieldReport {
+                    location: field.location,
+                    field,
+                    operation: None,
+                    spec: None,
+                    verdict: FieldVerdict::NotLocated(why),
+                },
+            }
+        })
+        .collect();
+    // Below a field the spec lacks, fields are not compared, unless that field is
+    // not documented itself (a table row `parent.child`): then the child is new.
+    let new_paths: Vec<(Option<String>, Location, Vec<String>)> = reports
+        .iter()
+        .filter(|r| matches!(r.verdict, FieldVerdict::New { .. }))
+        .map(|r| (r.operation.clone(), r.location, r.field.path.clone()))
+        .collect();
+    for report in &mut reports {
+        let under_new = new_paths.iter().any(|(op, location, path)| {
+            *op == report.operation && *location == report.location && report.field.path.starts_with(path)
+        });
+        if report.verdict == FieldVerdict::BelowNew && !under_new {
+            report.verdict = FieldVerdict::New { near: None, below: 0 };
+        }
+    }
+    // A new field's documented children are not compared: count them on it.
+    for i in 0..reports.len() {
+        if !matches!(reports[i].verdict, FieldVerdict::New { .. }) {
+            continue;
+        }
+        let below = reports
+            .iter()
+            .filter(|r| {
+                r.verdict == FieldVerdict::BelowNew
+                    && r.operation == reports[i].operation
+                    && r.location == reports[i].location
+                    && r.field.path.starts_with(&reports[i].field.path)
+            })
+            .count();
+        if let FieldVerdict::New { below: n, .. } = &mut reports[i].verdict {
+            *n = below;
+        }
+    }
+    reports
+}
+
+/// Where the spec has a documented field of `operation`.
+enum Found<'a> {
+    /// The field's schema and its required-ness.
+    Field(Option<&'a Value>, bool),
+    /// The segment at this depth is missing; a spec property close to its name.
+    Missing(usize, Option<String>),
+}
+
+fn compare(raw: &Value, operation: &str, field: DocField) -> FieldReport {
+    let look = |location: Location| -> Found<'_> { find(raw, operation, location, &field.path) };
+    let documented = field.location;
+    let request_side = [Location::Path, Location::Query, Location::Body];
+    let (location, found) = match documented {
+        Location::Response => (Location::Response, look(Location::Response)),
+        Location::Unknown => request_side
+            .iter()
+            .map(|&l| (l, look(l)))
+            .find(|(_, f)| matches!(f, Found::Field(..)))
+            .unwrap_or((Location::Unknown, look(Location::Body))),
+        given => match look(given) {
+            Found::Field(schema, required) => (given, Found::Field(schema, required)),
+            missing => request_side
+                .iter()
+                .filter(|&&l| l != given)
+                .map(|&l| (l, look(l)))
+                .find(|(_, f)| matches!(f, Found::Field(..)))
+                .unwrap_or((given, missing)),
+        },
+    };
+    let (verdict, spec) = match found {
+        Found::Missing(depth, near) if depth + 1 == field.path.len() => {
+            (FieldVerdict::New { near, below: 0 }, None)
+        }
+        Found::Missing(..) => (FieldVerdict::BelowNew, None),
+        Found::Field(schema, required) => {
+            let spec_type = schema.and_then(|s| spec_facts::json_type(raw, s));
+            let mut differences = Vec::new();
+            if documented != Location::Unknown && documented != location {
+                differences.push(Difference::Location { spec: location });
+            }
+            if let (Some(spec_type), false) = (spec_type, field.types.is_empty())
+                && !field.types.iter().any(|t| same_type(t, spec_type))
+            {
+                differences.push(Difference::Type {
+                    documented: field.type_text.clone().unwrap_or_default(),
+                    spec: spec_type.to_owned(),
+                });
+            }
+            // What "required" means for a response field (always present) is not
+            // what the pages mean by it (must be sent): only requests compare it.
+            if location != Location::Response
+                && let Some(doc) = field.required
+                && doc != required
+            {
+                differences.push(Difference::Required { documented: doc });
+            }
+            let verdict = if differences.is_empty() {
+                FieldVerdict::Agrees
+            } else {
+                FieldVerdict::Differs(differences)
+            };
+            (verdict, Some((spec_type.map(str::to_owned), required)))
+        }
+    };
+    FieldReport {
+        field,
+        operation: Some(operation.to_owned()),
+        location,
+        spec,
+        verdict,
+    }
+}
+
+fn same_type(documented: &str, spec: &str) -> bool {
+    documented == spec || matches!((documented, spec), ("integer", "number") | ("number", "integer"))
+}
+
+fn find<'a>(raw: &'a Value, operation: &str, location: Location, path: &[String]) -> Found<'a> {
+    let root = match location {
+        Location::Path | Location::Query => {
+            let wanted = if location == Location::Path { "path" } else { "query" };
+            let params = spec_facts::parameters(raw, operation);
+            let here: Vec<_> = params.iter().filter(|p| p.location == wanted).collect();
+            return match (path, here.iter().find(|p| p.name == path[0])) {
+                ([_], Some(param)) => Found::Field(param.schema, param.required),
+                (_, _) => Found::Missing(0, near(path[0].as_str(), here.iter().map(|p| p.name))),
+            };
+        }
+        Location::Body | Location::Unknown => spec_facts::body_schema(raw, operation),
+        Location::Response => spec_facts::success_status(raw, operation)
+            .and_then(|status| spec_facts::response_schema(raw, operation, status)),
+    };
+    let Some(mut schema) = root else {
+        return Found::Missing(0, None);
+    };
+    let mut required = false;
+    for (depth, name) in path.iter().enumerate() {
+        // A documented child of an array is a field of its items.
+        if spec_facts::json_type(raw, schema) == Some("array")
+            && let Some(items) = spec_facts::items(raw, schema)
+        {
+            schema = items;
+        }
+        if !spec_facts::has_properties(raw, schema) {
+            // Free-form: nothing to compare against.
+            return Found::Field(None, false);
+        }
+        match spec_facts::property(raw, schema, name) {
+            Some(prop) => {
+                required = spec_facts::is_required(raw, schema, name);
+                schema = prop;
+            }
+            None => {
+                let names = spec_facts::property_names(raw, schema);
+                return Found::Missing(depth, near(name, names.into_iter()));
+            }
+        }
+    }
+    Found::Field(Some(schema), required)
+}
+
+/// A name at most two edits from `name`, the likely intended spelling.
+fn near<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, c)| c.to_owned())
+}
+
+/// Levenshtein distance, for names (short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// A difference becomes a disagreement between pages when other pages document
+/// the same field of the same operation as the spec does: it names them.
+pub fn settle_between_pages(pages: &mut [(String, Vec<FieldReport>)]) {
+    let agreeing: Vec<(String, Option<String>, Location, Vec<String>)> = pages
+        .iter()
+        .flat_map(|(label, reports)| {
+            reports
+                .iter()
+                .filter(|r| r.verdict == FieldVerdict::Agrees)
+                .map(move |r| {
+                    (
+                        label.clone(),
+                        r.operation.clone(),
+                        r.location,
+                        r.field.path.clone(),
+                    )
+                })
+        })
+        .collect();
+    for (label, reports) in pages.iter_mut() {
+        for report in reports.iter_mut() {
+            let FieldVerdict::Differs(differences) = &report.verdict else {
+                continue;
+            };
+            let mut others: Vec<String> = agreeing
+                .iter()
+                .filter(|(other, op, location, path)| {
+                    other != label
+                        && *op == report.operation
+                        && *location == report.location
+                        && *path == report.field.path
+                })
+                .map(|(other, ..)| other.clone())
+                .collect();
+            others.dedup();
+            if !others.is_empty() {
+                report.verdict = FieldVerdict::Disagree {
+                    differences: differences.clone(),
+                    pages: others,
+                };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_names() {
+        assert_eq!(edit_distance("passwords_on_list", "password_on_list"), 1);
+        assert_eq!(edit_distance("dentifier_code", "identifier_code"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            near("notes_entity", ["code", "response", "note_entity"].into_iter()),
+            Some("note_entity".to_owned())
+        );
+        assert_eq!(near("expires_at", ["identifier", "name"].into_iter()), None);
+    }
+}
