@@ -75,7 +75,10 @@ fn outcome_reads_every_message_of_the_spec_as_the_spec_says() {
     let mut checked = 0;
     for (id, op) in operations(&spec) {
         let messages = &op["x-outcome-messages"];
-        for (list, expected) in [("changed", Outcome::Changed), ("already_so", Outcome::AlreadySo)] {
+        for (list, expected) in [
+            ("changed", Outcome::Changed),
+            ("already_so", Outcome::AlreadySo),
+        ] {
             for message in strings(&messages[list]) {
                 // The English key, the Portuguese one, and the `Message` spelling.
                 for key in ["message", "mensagem", "Message"] {
@@ -111,6 +114,10 @@ fn api_code_names_exactly_the_codes_of_the_spec() {
     assert!(!codes.is_empty());
     // A code the spec does not list is one the crate does not know either.
     for code in (0..=2000).filter(|c| !codes.contains(c)) {
-        assert_eq!(ApiCode::from_code(code), ApiCode::Other(code), "code {code}");
+        assert_eq!(
+            ApiCode::from_code(code),
+            ApiCode::Other(code),
+            "code {code}"
+        );
     }
 }

@@ -33,17 +33,20 @@ impl std::fmt::Display for Addition {
             Addition::Code { code, pointer } => {
                 write!(f, "error code {code} ({pointer}) not in x-known-codes")
             }
-            Addition::OutcomeMessage { pointer } => write!(
-                f,
-                "message {pointer} in neither list of x-outcome-messages"
-            ),
+            Addition::OutcomeMessage { pointer } => {
+                write!(f, "message {pointer} in neither list of x-outcome-messages")
+            }
         }
     }
 }
 
 /// Where the envelope carries the outcome message; `outcome.rs` reads the same
 /// three keys (`Message` is how some 3.33 answers spell `mensagem`).
-const MESSAGE_POINTERS: [&str; 3] = ["/response/message", "/response/mensagem", "/response/Message"];
+const MESSAGE_POINTERS: [&str; 3] = [
+    "/response/message",
+    "/response/mensagem",
+    "/response/Message",
+];
 
 /// Everything `value`, an example the spec accepts for `target`, adds.
 pub fn additions(spec: &SpecIndex, target: &Target, value: &Value) -> Vec<Addition> {

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::additions::{Addition, additions};
 use super::extract::{self, Example};
-use super::field_check::{self, FieldReport, FieldVerdict, location_name};
+use super::field_check::{self, Evidence, FieldReport, FieldVerdict, location_name};
 use super::fields::{self, Format, Location};
 use super::locate::{self, Target};
 use super::spec_index::SpecIndex;
@@ -131,6 +131,9 @@ pub struct Summary {
     pub fields_differ: usize,
     /// Fields that differ here but that other pages document as the spec does.
     pub fields_disagree: usize,
+    /// New or differing fields that an accepted example of the page has as the
+    /// spec has them.
+    pub fields_contradicted: usize,
     pub fields_below_new: usize,
     pub fields_not_located: usize,
 }
@@ -155,6 +158,7 @@ impl Summary {
             FieldVerdict::New { .. } => self.fields_new += 1,
             FieldVerdict::Differs(_) => self.fields_differ += 1,
             FieldVerdict::Disagree { .. } => self.fields_disagree += 1,
+            FieldVerdict::Contradicted { .. } => self.fields_contradicted += 1,
             FieldVerdict::BelowNew => self.fields_below_new += 1,
             FieldVerdict::NotLocated(_) => self.fields_not_located += 1,
         }
@@ -180,6 +184,7 @@ impl Summary {
             "fields_new": self.fields_new,
             "fields_differ": self.fields_differ,
             "fields_disagree_between_pages": self.fields_disagree,
+            "fields_contradicted_by_example": self.fields_contradicted,
             "fields_below_new": self.fields_below_new,
             "fields_not_in_spec": self.fields_not_located,
         })
@@ -190,8 +195,8 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} examples in {} pages: {} accepted ({} new: {} unknown keys, {} unknown error codes, \
-             {} unknown outcome messages), {} rejected, {} not in the spec",
+            "{} examples in {} pages: {} accepted, {} of them with something new ({} unknown keys, \
+             {} unknown error codes, {} unknown outcome messages), {} rejected, {} not in the spec",
             self.examples,
             self.pages,
             self.accepted,
@@ -205,13 +210,15 @@ impl std::fmt::Display for Summary {
         let [table, bullet, plain] = self.fields_read;
         write!(
             f,
-            "\n{} documented fields ({table} in tables, {bullet} in bullet lists, {plain} plain): \
-             {} as in the spec, {} new, {} differ, {} disagree between pages, {} below a new field, \
-             {} not in the spec",
+            "\n{} documented fields read ({table} in tables, {bullet} in bullet lists, {plain} in \
+             plain lines): {} as in the spec, {} new, {} differ; notes: {} contradicted by the \
+             page's own example, {} disagreeing between pages; {} below a new field (not \
+             compared), {} on operations not in the spec",
             table + bullet + plain,
             self.fields_agree,
             self.fields_new,
             self.fields_differ,
+            self.fields_contradicted,
             self.fields_disagree,
             self.fields_below_new,
             self.fields_not_located
@@ -251,15 +258,19 @@ pub fn check(spec: &SpecIndex, pages: &[PageFile]) -> Result<Report> {
         let read = extract::page(&page.text);
         let findings = locate::locate(&read, spec);
         let mut examples = Vec::new();
-        for located in findings.examples {
+        let mut evidence = Vec::new();
+        for located in &findings.examples {
             let verdict = verdict(spec, &located.example, &located.target)?;
             let additions = match (&verdict, &located.example.parsed) {
-                (Verdict::Accepted, Ok(value)) => additions(spec, &located.target, value),
+                (Verdict::Accepted, Ok(value)) => {
+                    evidence.extend(as_evidence(&located.target, located.example.line, value));
+                    additions(spec, &located.target, value)
+                }
                 _ => Vec::new(),
             };
             examples.push(ExampleReport {
                 line: located.example.line,
-                target: located.target,
+                target: located.target.clone(),
                 verdict,
                 additions,
             });
@@ -273,7 +284,10 @@ pub fn check(spec: &SpecIndex, pages: &[PageFile]) -> Result<Report> {
             })
             .collect();
         let fields = fields::read(&page.text, &request_lines);
-        all_fields.push((page.label.clone(), field_check::check_page(spec, &read, fields)));
+        all_fields.push((
+            page.label.clone(),
+            field_check::check_page(spec, &read, fields, &evidence),
+        ));
         reports.push(PageReport {
             label: page.label.clone(),
             notes: findings.notes,
@@ -313,6 +327,27 @@ pub fn check(spec: &SpecIndex, pages: &[PageFile]) -> Result<Report> {
     })
 }
 
+/// What an accepted example shows of its operation, for the field checks.
+fn as_evidence<'a>(
+    target: &'a Target,
+    line: usize,
+    value: &'a serde_json::Value,
+) -> Option<Evidence<'a>> {
+    let (operation, location) = match target {
+        Target::Request { operation } => (operation, Location::Body),
+        Target::Response { operation, status } if (200..300).contains(status) => {
+            (operation, Location::Response)
+        }
+        _ => return None,
+    };
+    Some(Evidence {
+        line,
+        operation,
+        location,
+        value,
+    })
+}
+
 /// `get_password 200`, `create_note request`, `get_password ?`.
 fn example_what(target: &Target) -> Option<String> {
     match target {
@@ -335,36 +370,47 @@ fn example_verdict_text(example: &ExampleReport) -> String {
     }
 }
 
-/// `path parameter identifier`, `body field /users_allowed/can_edit`.
+/// `path parameter identifier`, `body field /users_allowed/can_edit`: where the
+/// page puts the field, or where the spec has it when the page does not say.
 fn field_what(report: &FieldReport) -> String {
-    let name = match report.location {
-        Location::Path | Location::Query => report.field.path.join("."),
+    let location = match report.field.location {
+        Location::Unknown => report.location,
+        documented => documented,
+    };
+    let name = match location {
+        Location::Path | Location::Query | Location::Unknown => report.field.path.join("."),
         _ => field_check::pointer(&report.field.path),
     };
-    format!("{} {name}", location_name(report.location))
+    format!("{} {name}", location_name(location))
 }
 
 /// The report line of a field, when it says more than "as in the spec".
 fn field_line(report: &FieldReport) -> Option<String> {
     let what = field_what(report);
     let op = report.operation.as_deref().unwrap_or_default();
-    let differences = |d: &[field_check::Difference]| {
-        d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")
-    };
     Some(match &report.verdict {
         FieldVerdict::Agrees | FieldVerdict::BelowNew => return None,
-        FieldVerdict::New { near, below } => {
-            let mut text = format!("{op} {what}: new: documented, not in the spec");
-            if let Some(near) = near {
-                text.push_str(&format!(" (the spec has {near})"));
+        FieldVerdict::NotLocated(why) => format!("{what}: not in the spec: {why}"),
+        FieldVerdict::Contradicted { finding, line } => match finding.as_ref() {
+            FieldVerdict::New {
+                near: Some(near),
+                below,
+            } => {
+                let below = match below {
+                    0 => String::new(),
+                    n => format!(" ({n} fields documented below it not compared)"),
+                };
+                format!(
+                    "{op} {what}: note: documented, not in the spec; the page's example at line \
+                     {line} has {near}, the spec's name{below}"
+                )
             }
-            if *below > 0 {
-                text.push_str(&format!("; {below} fields documented below it not compared"));
-            }
-            text
-        }
-        FieldVerdict::Differs(d) => format!("{op} {what}: differs: {}", differences(d)),
-        FieldVerdict::Disagree { differences: d, pages } => {
+            finding => format!(
+                "{op} {what}: note: {}; the page's example at line {line} has the spec's type",
+                finding_text(finding)
+            ),
+        },
+        FieldVerdict::Disagree { differences, pages } => {
             let named = match pages.as_slice() {
                 [one] => format!("{one} documents"),
                 [first, second] => format!("{first} and {second} document"),
@@ -373,11 +419,43 @@ fn field_line(report: &FieldReport) -> Option<String> {
             };
             format!(
                 "{op} {what}: note: {}, but {named} it as the spec does",
-                differences(d)
+                differences_text(differences)
             )
         }
-        FieldVerdict::NotLocated(why) => format!("{what}: not in the spec: {why}"),
+        finding @ (FieldVerdict::New { .. } | FieldVerdict::Differs(_)) => {
+            let class = if matches!(finding, FieldVerdict::New { .. }) {
+                "new"
+            } else {
+                "differs"
+            };
+            format!("{op} {what}: {class}: {}", finding_text(finding))
+        }
     })
+}
+
+fn differences_text(differences: &[field_check::Difference]) -> String {
+    let texts: Vec<String> = differences.iter().map(|d| d.to_string()).collect();
+    texts.join("; ")
+}
+
+/// What a new or differing field's finding says.
+fn finding_text(finding: &FieldVerdict) -> String {
+    match finding {
+        FieldVerdict::New { near, below } => {
+            let mut text = "documented, not in the spec".to_owned();
+            if let Some(near) = near {
+                text.push_str(&format!(" (the spec has {near})"));
+            }
+            if *below > 0 {
+                text.push_str(&format!(
+                    "; {below} fields documented below it not compared"
+                ));
+            }
+            text
+        }
+        FieldVerdict::Differs(differences) => differences_text(differences),
+        _ => String::new(),
+    }
 }
 
 impl Report {
@@ -484,23 +562,39 @@ fn example_json(page: &str, example: &ExampleReport) -> Value {
     })
 }
 
-fn field_json(page: &str, report: &FieldReport) -> Value {
-    let location = match report.location {
+fn location_key(location: Location) -> &'static str {
+    match location {
         Location::Path => "path",
         Location::Query => "query",
         Location::Body => "body",
         Location::Response => "response",
         Location::Unknown => "request",
+    }
+}
+
+fn field_json(page: &str, report: &FieldReport) -> Value {
+    let location = location_key(report.location);
+    let contradicted_by = match &report.verdict {
+        FieldVerdict::Contradicted { line, .. } => Some(*line),
+        _ => None,
     };
-    let (verdict, differences, pages, near, below) = match &report.verdict {
-        FieldVerdict::Agrees => ("agrees", &[][..], &[][..], None, 0),
-        FieldVerdict::New { near, below } => ("new", &[][..], &[][..], near.as_ref(), *below),
-        FieldVerdict::Differs(d) => ("differs", d.as_slice(), &[][..], None, 0),
+    let finding = report.verdict.finding();
+    let (differences, pages, near, below) = match finding {
+        FieldVerdict::New { near, below } => (&[][..], &[][..], near.as_ref(), *below),
+        FieldVerdict::Differs(d) => (d.as_slice(), &[][..], None, 0),
         FieldVerdict::Disagree { differences, pages } => {
-            ("disagree", differences.as_slice(), pages.as_slice(), None, 0)
+            (differences.as_slice(), pages.as_slice(), None, 0)
         }
-        FieldVerdict::BelowNew => ("below_new", &[][..], &[][..], None, 0),
-        FieldVerdict::NotLocated(_) => ("not_in_spec", &[][..], &[][..], None, 0),
+        _ => (&[][..], &[][..], None, 0),
+    };
+    let verdict = match &report.verdict {
+        FieldVerdict::Agrees => "agrees",
+        FieldVerdict::New { .. } => "new",
+        FieldVerdict::Differs(_) => "differs",
+        FieldVerdict::Disagree { .. } => "disagree",
+        FieldVerdict::Contradicted { .. } => "contradicted_by_example",
+        FieldVerdict::BelowNew => "below_new",
+        FieldVerdict::NotLocated(_) => "not_in_spec",
     };
     json!({
         "page": page,
@@ -509,12 +603,18 @@ fn field_json(page: &str, report: &FieldReport) -> Value {
         "location": location,
         "pointer": field_check::pointer(&report.field.path),
         "format": report.field.format.name(),
-        "documented": {"type": report.field.type_text, "required": report.field.required},
+        "documented": {
+            "type": report.field.type_text,
+            "required": report.field.required,
+            "location": location_key(report.field.location),
+        },
         "spec": report.spec.as_ref().map(|(ty, required)| json!({"type": ty, "required": required})),
         "verdict": verdict,
         "differences": differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         "pages": pages,
         "near": near,
         "below": below,
+        "example_line": contradicted_by,
+        "spec_lacks_it": matches!(finding, FieldVerdict::New { .. }),
     })
 }

@@ -4,9 +4,14 @@
 //! the success response).
 //!
 //! A field the spec lacks is new; one the spec has with another type, or (for
-//! request parameters and body fields) another required-ness, differs. When other
-//! pages document the same field as the spec does (often another doc version),
-//! the difference is a note naming them instead.
+//! request parameters and body fields) another required-ness, differs. Two kinds
+//! of evidence turn either into a note instead:
+//!
+//! - the page contradicts itself: an accepted example of the same operation on the
+//!   page has the spec's name for the field (`password_on_list` where the table
+//!   says `passwords_on_list`) or the spec's type for it;
+//! - other pages document the same field as the spec does (often another doc
+//!   version): the note names them.
 
 use serde_json::Value;
 
@@ -36,12 +41,21 @@ pub enum FieldVerdict {
     /// The spec lacks the field. `near` is a spec property one or two letters away
     /// (`password_on_list` for `passwords_on_list`); `below` counts the fields
     /// documented under it, which are not compared.
-    New { near: Option<String>, below: usize },
+    New {
+        near: Option<String>,
+        below: usize,
+    },
     Differs(Vec<Difference>),
     /// Differs here, but the pages named document it as the spec does.
     Disagree {
         differences: Vec<Difference>,
         pages: Vec<String>,
+    },
+    /// New or differing, but an accepted example of the page (at `line`) agrees
+    /// with the spec: the page contradicts itself.
+    Contradicted {
+        finding: Box<FieldVerdict>,
+        line: usize,
     },
     /// Documented under a field the spec lacks: not compared.
     BelowNew,
@@ -92,8 +106,23 @@ pub fn pointer(path: &[String]) -> String {
         .collect()
 }
 
-/// Every documented field of one page, compared with the spec.
-pub fn check_page(spec: &SpecIndex, page: &Page, fields: Vec<DocField>) -> Vec<FieldReport> {
+/// An accepted example of the page: what it shows of the operation's body
+/// (`Location::Body`) or success response (`Location::Response`).
+pub struct Evidence<'a> {
+    pub line: usize,
+    pub operation: &'a str,
+    pub location: Location,
+    pub value: &'a Value,
+}
+
+/// Every documented field of one page, compared with the spec and with the page's
+/// own accepted examples.
+pub fn check_page(
+    spec: &SpecIndex,
+    page: &Page,
+    fields: Vec<DocField>,
+    examples: &[Evidence<'_>],
+) -> Vec<FieldReport> {
     let title_op = page.title.as_deref().and_then(|t| spec.by_title(t));
     let requests: Vec<(usize, Result<String, String>)> = page
         .events
@@ -124,8 +153,10 @@ pub fn check_page(spec: &SpecIndex, page: &Page, fields: Vec<DocField>) -> Vec<F
                     .find(|(line, _)| *line < field.line)
                     .map(|(_, op)| op.clone())
                     .unwrap_or_else(|| {
-                        Err("no request line above it, and the page title names no operation"
-                            .to_owned())
+                        Err(
+                            "no request line above it, and the page title names no operation"
+                                .to_owned(),
+                        )
                     }),
             };
             match operation {
@@ -140,24 +171,38 @@ pub fn check_page(spec: &SpecIndex, page: &Page, fields: Vec<DocField>) -> Vec<F
             }
         })
         .collect();
+    for report in &mut reports {
+        if let Some(line) = contradicting_example(report, examples) {
+            let finding = std::mem::replace(&mut report.verdict, FieldVerdict::BelowNew);
+            report.verdict = FieldVerdict::Contradicted {
+                finding: Box::new(finding),
+                line,
+            };
+        }
+    }
     // Below a field the spec lacks, fields are not compared, unless that field is
     // not documented itself (a table row `parent.child`): then the child is new.
     let new_paths: Vec<(Option<String>, Location, Vec<String>)> = reports
         .iter()
-        .filter(|r| matches!(r.verdict, FieldVerdict::New { .. }))
+        .filter(|r| r.verdict.is_new())
         .map(|r| (r.operation.clone(), r.location, r.field.path.clone()))
         .collect();
     for report in &mut reports {
         let under_new = new_paths.iter().any(|(op, location, path)| {
-            *op == report.operation && *location == report.location && report.field.path.starts_with(path)
+            *op == report.operation
+                && *location == report.location
+                && report.field.path.starts_with(path)
         });
         if report.verdict == FieldVerdict::BelowNew && !under_new {
-            report.verdict = FieldVerdict::New { near: None, below: 0 };
+            report.verdict = FieldVerdict::New {
+                near: None,
+                below: 0,
+            };
         }
     }
     // A new field's documented children are not compared: count them on it.
     for i in 0..reports.len() {
-        if !matches!(reports[i].verdict, FieldVerdict::New { .. }) {
+        if !reports[i].verdict.is_new() {
             continue;
         }
         let below = reports
@@ -169,11 +214,106 @@ pub fn check_page(spec: &SpecIndex, page: &Page, fields: Vec<DocField>) -> Vec<F
                     && r.field.path.starts_with(&reports[i].field.path)
             })
             .count();
-        if let FieldVerdict::New { below: n, .. } = &mut reports[i].verdict {
+        if let FieldVerdict::New { below: n, .. } = reports[i].verdict.finding_mut() {
             *n = below;
         }
     }
     reports
+}
+
+impl FieldVerdict {
+    /// The finding itself, for a contradicted one.
+    pub fn finding(&self) -> &FieldVerdict {
+        match self {
+            FieldVerdict::Contradicted { finding, .. } => finding,
+            other => other,
+        }
+    }
+
+    fn finding_mut(&mut self) -> &mut FieldVerdict {
+        match self {
+            FieldVerdict::Contradicted { finding, .. } => finding,
+            other => other,
+        }
+    }
+
+    /// The spec lacks the field (whether or not the page contradicts itself).
+    fn is_new(&self) -> bool {
+        matches!(self.finding(), FieldVerdict::New { .. })
+    }
+}
+
+/// The line of an accepted example of the page that has the field as the spec
+/// has it, where the field documentation says otherwise: under the spec's name
+/// (for a new field with a near spec name), or with the spec's type (for a field
+/// whose only difference is its type).
+fn contradicting_example(report: &FieldReport, examples: &[Evidence<'_>]) -> Option<usize> {
+    let operation = report.operation.as_deref()?;
+    let path = &report.field.path;
+    let relevant = examples
+        .iter()
+        .filter(|e| e.operation == operation && e.location == report.location);
+    match &report.verdict {
+        FieldVerdict::New {
+            near: Some(near), ..
+        } => {
+            let mut spec_path = path.clone();
+            *spec_path.last_mut()? = near.clone();
+            relevant
+                .filter(|e| {
+                    values_at(e.value, path).is_empty()
+                        && !values_at(e.value, &spec_path).is_empty()
+                })
+                .map(|e| e.line)
+                .next()
+        }
+        FieldVerdict::Differs(differences)
+            if differences
+                .iter()
+                .all(|d| matches!(d, Difference::Type { .. })) =>
+        {
+            let (Some(spec_type), _) = report.spec.as_ref()? else {
+                return None;
+            };
+            relevant
+                .filter(|e| {
+                    let found = values_at(e.value, path);
+                    !found.is_empty() && found.iter().all(|v| same_type(json_type(v), spec_type))
+                })
+                .map(|e| e.line)
+                .next()
+        }
+        _ => None,
+    }
+}
+
+/// The values at `path` in `value`, looking into every element of the arrays on
+/// the way.
+fn values_at<'v>(value: &'v Value, path: &[String]) -> Vec<&'v Value> {
+    let mut current = vec![value];
+    for name in path {
+        current = current
+            .into_iter()
+            .flat_map(|v| match v {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            })
+            .filter_map(|v| v.get(name.as_str()))
+            .collect();
+    }
+    current
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// Where the spec has a documented field of `operation`.
@@ -250,13 +390,21 @@ fn compare(raw: &Value, operation: &str, field: DocField) -> FieldReport {
 }
 
 fn same_type(documented: &str, spec: &str) -> bool {
-    documented == spec || matches!((documented, spec), ("integer", "number") | ("number", "integer"))
+    documented == spec
+        || matches!(
+            (documented, spec),
+            ("integer", "number") | ("number", "integer")
+        )
 }
 
 fn find<'a>(raw: &'a Value, operation: &str, location: Location, path: &[String]) -> Found<'a> {
     let root = match location {
         Location::Path | Location::Query => {
-            let wanted = if location == Location::Path { "path" } else { "query" };
+            let wanted = if location == Location::Path {
+                "path"
+            } else {
+                "query"
+            };
             let params = spec_facts::parameters(raw, operation);
             let here: Vec<_> = params.iter().filter(|p| p.location == wanted).collect();
             return match (path, here.iter().find(|p| p.name == path[0])) {
@@ -379,7 +527,10 @@ mod tests {
         assert_eq!(edit_distance("dentifier_code", "identifier_code"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(
-            near("notes_entity", ["code", "response", "note_entity"].into_iter()),
+            near(
+                "notes_entity",
+                ["code", "response", "note_entity"].into_iter()
+            ),
             Some("note_entity".to_owned())
         );
         assert_eq!(near("expires_at", ["identifier", "name"].into_iter()), None);

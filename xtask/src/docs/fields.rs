@@ -228,7 +228,6 @@ fn plain(tokens: &[Tok<'_>]) -> String {
     out
 }
 
-
 fn entity_width(name: &str) -> Option<usize> {
     match name {
         "nbsp" | "ensp" | "#160" | "#8194" | "thinsp" => Some(1),
@@ -238,7 +237,10 @@ fn entity_width(name: &str) -> Option<usize> {
 }
 
 fn is_bullet_entity(name: &str) -> bool {
-    matches!(name, "#8226" | "bull" | "#8594" | "rarr" | "#9679" | "middot")
+    matches!(
+        name,
+        "#8226" | "bull" | "#8594" | "rarr" | "#9679" | "middot"
+    )
 }
 
 fn is_name(name: &str) -> bool {
@@ -355,12 +357,12 @@ fn location_of(text: &str, heading: bool) -> Option<Location> {
             .iter()
             .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
     };
-    if starts(&["respon", "reponse", "respos", "retorno"]) && (heading || has("body") || has("fields") || has("campos")) {
+    if starts(&["respon", "reponse", "respos", "retorno"])
+        && (heading || has("body") || has("fields") || has("campos"))
+    {
         return Some(Location::Response);
     }
-    let intro = heading
-        || words.len() <= 4
-        || starts(&["send", "envie", "enviar", "envia"]);
+    let intro = heading || words.len() <= 4 || starts(&["send", "envie", "enviar", "envia"]);
     if !intro {
         return None;
     }
@@ -406,8 +408,19 @@ fn header(cells: &[String]) -> Option<Columns> {
     let find = |names: &[&str]| norm.iter().position(|c| names.contains(&c.as_str()));
     Some(Columns {
         name: find(&[
-            "field", "campo", "name", "nome", "parameter", "parâmetro", "parametro", "key",
-            "chave", "property", "propriedade", "attribute", "atributo",
+            "field",
+            "campo",
+            "name",
+            "nome",
+            "parameter",
+            "parâmetro",
+            "parametro",
+            "key",
+            "chave",
+            "property",
+            "propriedade",
+            "attribute",
+            "atributo",
         ])?,
         ty: find(&["type", "tipo", "data type", "tipo de dado"])?,
         required: find(&["required", "obrigatório", "obrigatorio", "mandatory"]),
@@ -415,7 +428,12 @@ fn header(cells: &[String]) -> Option<Columns> {
 }
 
 /// A table row as a field.
-fn table_field(cells: &[String], columns: &Columns, line: usize, location: Location) -> Option<DocField> {
+fn table_field(
+    cells: &[String],
+    columns: &Columns,
+    line: usize,
+    location: Location,
+) -> Option<DocField> {
     let name = cells.get(columns.name)?;
     let name = name
         .trim()
@@ -427,7 +445,10 @@ fn table_field(cells: &[String], columns: &Columns, line: usize, location: Locat
     if !path.iter().all(|p| is_name(p)) {
         return None;
     }
-    let ty = cells.get(columns.ty).map(String::as_str).unwrap_or_default();
+    let ty = cells
+        .get(columns.ty)
+        .map(String::as_str)
+        .unwrap_or_default();
     let found = type_at_start(ty.trim_matches(|c: char| c == '`' || c == '*' || c.is_whitespace()));
     Some(DocField {
         line,
@@ -462,7 +483,10 @@ fn pipe_cells(line: &str) -> Vec<String> {
         }
     }
     cells.push(cell);
-    cells.into_iter().map(|c| plain(&lex(&c)).trim().to_owned()).collect()
+    cells
+        .into_iter()
+        .map(|c| plain(&lex(&c)).trim().to_owned())
+        .collect()
 }
 
 fn is_separator_row(line: &str) -> bool {
@@ -552,7 +576,9 @@ pub fn read(text: &str, request_lines: &[usize]) -> Vec<DocField> {
             let cells = if pipes {
                 pipe_cells(line)
             } else {
-                line.split('\t').map(|c| plain(&lex(c)).trim().to_owned()).collect()
+                line.split('\t')
+                    .map(|c| plain(&lex(c)).trim().to_owned())
+                    .collect()
             };
             if let Some(columns) = header(&cells) {
                 close_list(&mut out, &mut list_start);
@@ -572,7 +598,9 @@ pub fn read(text: &str, request_lines: &[usize]) -> Vec<DocField> {
                         let cells = if pipes {
                             pipe_cells(row)
                         } else {
-                            row.split('\t').map(|c| plain(&lex(c)).trim().to_owned()).collect()
+                            row.split('\t')
+                                .map(|c| plain(&lex(c)).trim().to_owned())
+                                .collect()
                         };
                         out.extend(table_field(&cells, &columns, i + 1, location));
                     }
@@ -676,7 +704,10 @@ mod tests {
     #[test]
     fn types_are_read_as_json_types() {
         assert_eq!(type_at_start("int"), Some(("int", "integer")));
-        assert_eq!(type_at_start("Array of objects - x"), Some(("array of objects", "array")));
+        assert_eq!(
+            type_at_start("Array of objects - x"),
+            Some(("array of objects", "array"))
+        );
         assert_eq!(type_at_start("String"), Some(("string", "string")));
         assert_eq!(type_at_start("string[]"), Some(("string", "array")));
         assert_eq!(type_at_start("stringent"), None);

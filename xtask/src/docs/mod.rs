@@ -223,7 +223,7 @@ fn read_page(path: PathBuf, label: String) -> Result<PageFile> {
 
 /// The report of `docs check` over `pages` (without the summary line), for tests.
 #[cfg(test)]
-pub fn check_pages(spec: &SpecIndex, pages: &[PageFile]) -> Result<(String, Summary)> {
+pub fn check_pages(spec: &SpecIndex, pages: &[PageFile]) -> Result<(String, check::Summary)> {
     let report = check::check(spec, pages)?;
     Ok((report.text(), report.summary))
 }

@@ -99,7 +99,10 @@ pub struct OutcomeMessages {
 
 impl OutcomeMessages {
     pub fn knows(&self, message: &str) -> bool {
-        self.changed.iter().chain(&self.already_so).any(|m| m == message)
+        self.changed
+            .iter()
+            .chain(&self.already_so)
+            .any(|m| m == message)
     }
 }
 
@@ -124,7 +127,9 @@ pub fn outcome_messages(raw: &Value, id: &str) -> Option<OutcomeMessages> {
 
 /// Every code listed in an `x-known-codes` of a schema property.
 pub fn known_codes(raw: &Value) -> Vec<i64> {
-    let schemas = raw.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     let mut codes: Vec<i64> = schemas
         .into_iter()
         .flat_map(|s| s.values())
@@ -149,7 +154,12 @@ fn branches<'a>(raw: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
         let schema = resolve(raw, schema);
         out.push(schema);
         for key in ["allOf", "anyOf", "oneOf"] {
-            for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for branch in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 walk(raw, branch, depth + 1, out);
             }
         }
@@ -200,7 +210,9 @@ pub fn is_unmodelled(raw: &Value, schema: &Value, key: &str) -> bool {
 
 /// The schema of an array's items.
 pub fn items<'a>(raw: &'a Value, schema: &'a Value) -> Option<&'a Value> {
-    branches(raw, schema).into_iter().find_map(|s| s.get("items"))
+    branches(raw, schema)
+        .into_iter()
+        .find_map(|s| s.get("items"))
 }
 
 /// The JSON type the schema gives (`string`, `integer`, `array`, ...), if any.
