@@ -172,12 +172,53 @@ pub fn check_page(
         })
         .collect();
     for report in &mut reports {
-        if let Some(line) = contradicting_example(report, examples) {
-            let finding = std::mem::replace(&mut report.verdict, FieldVerdict::BelowNew);
-            report.verdict = FieldVerdict::Contradicted {
-                finding: Box::new(finding),
-                line,
+        mark_contradicted(report, examples);
+    }
+    // Under a field whose name the page's example corrects (`passwords_entity`,
+    // `password_entity` in the example), the documented fields are compared
+    // under the corrected name; a level at a time, as deep as the lists go.
+    for _ in 0..MAX_NESTING {
+        let renames: Vec<(Option<String>, Location, Vec<String>, String)> = reports
+            .iter()
+            .filter_map(|r| match &r.verdict {
+                FieldVerdict::Contradicted { finding, .. } => match finding.as_ref() {
+                    FieldVerdict::New {
+                        near: Some(near), ..
+                    } => Some((
+                        r.operation.clone(),
+                        r.location,
+                        r.field.path.clone(),
+                        near.clone(),
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let mut renamed = false;
+        for report in &mut reports {
+            if report.verdict != FieldVerdict::BelowNew {
+                continue;
+            }
+            let Some((_, _, path, near)) = renames.iter().find(|(op, location, path, _)| {
+                *op == report.operation
+                    && *location == report.location
+                    && report.field.path.len() > path.len()
+                    && report.field.path.starts_with(path)
+            }) else {
+                continue;
             };
+            let (Some(operation), mut field) = (report.operation.clone(), report.field.clone())
+            else {
+                continue;
+            };
+            field.path[path.len() - 1] = near.clone();
+            *report = compare(spec.raw(), &operation, field);
+            mark_contradicted(report, examples);
+            renamed = true;
+        }
+        if !renamed {
+            break;
         }
     }
     // Below a field the spec lacks, fields are not compared, unless that field is
@@ -313,6 +354,21 @@ fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
+    }
+}
+
+/// How many levels of renamed parents are followed.
+const MAX_NESTING: usize = 8;
+
+/// A new or differing field that an accepted example of the page has as the spec
+/// has it becomes `Contradicted`.
+fn mark_contradicted(report: &mut FieldReport, examples: &[Evidence<'_>]) {
+    if let Some(line) = contradicting_example(report, examples) {
+        let finding = std::mem::replace(&mut report.verdict, FieldVerdict::BelowNew);
+        report.verdict = FieldVerdict::Contradicted {
+            finding: Box::new(finding),
+            line,
+        };
     }
 }
 

@@ -320,7 +320,7 @@ fn pages_of_two_versions_that_disagree_are_a_note_naming_the_other() {
 }
 
 #[test]
-fn a_field_table_that_its_own_example_contradicts_is_a_note() {
+fn a_field_table_that_its_own_example_contradicts_is_a_note_and_its_children_are_compared() {
     let page = "# GET | List all passwords\n\n`GET` `api/mysafe/password`\n\n## Response\n\n\
                 ```json\nHTTP/1.1 200 OK\n```\n```json\n\
                 {\"response\": {\"status\": 200}, \"password_on_list\": [{\"identifier\": \"3\", \"can_view\": true}]}\n```\n\n\
@@ -329,7 +329,8 @@ fn a_field_table_that_its_own_example_contradicts_is_a_note() {
                 <summary>&nbsp;&emsp;→ <code>identifier</code> - <b>int</b> - Identifier.</summary>\n\
                 <summary>&nbsp;&emsp;→ <code>can_view</code> - <b>string</b> - Permission.</summary>\n\
                 <summary>&#8226; <code>passwords_on_lists</code> - <b>array of objects</b> - Passwords.</summary>\n\
-                <summary>&nbsp;&emsp;→ <code>name</code> - <b>string</b> - Name.</summary>\n";
+                <summary>&nbsp;&emsp;→ <code>name</code> - <b>string</b> - Name.</summary>\n\
+                <summary>&nbsp;&emsp;→ <code>rotated_at</code> - <b>string</b> - Last rotation.</summary>\n";
     assert_eq!(
         findings(page),
         [
@@ -338,8 +339,9 @@ fn a_field_table_that_its_own_example_contradicts_is_a_note() {
             "18: list_passwords response field /password_on_list/can_view: note: documented as string, \
              the spec has boolean; the page's example at line 11 has the spec's type",
             "19: list_passwords response field /passwords_on_lists: note: documented, not in the spec; \
-             the page's example at line 11 has password_on_list, the spec's name (1 fields documented \
-             below it not compared)",
+             the page's example at line 11 has password_on_list, the spec's name",
+            // Below the misspelt parent, fields are compared under the spec's name.
+            "21: list_passwords response field /password_on_list/rotated_at: new: documented, not in the spec",
         ]
     );
 }
