@@ -13,6 +13,8 @@
 //! - other pages document the same field as the spec does (often another doc
 //!   version): the note names them.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::extract::{Event, Page};
@@ -147,10 +149,8 @@ pub fn check_page(
         .map(|field| {
             let operation = match title_op {
                 Some(op) => Ok(op.id.clone()),
-                None => requests
-                    .iter()
-                    .rev()
-                    .find(|(line, _)| *line < field.line)
+                None => requests[..requests.partition_point(|(line, _)| *line < field.line)]
+                    .last()
                     .map(|(_, op)| op.clone())
                     .unwrap_or_else(|| {
                         Err(
@@ -178,20 +178,14 @@ pub fn check_page(
     // `password_entity` in the example), the documented fields are compared
     // under the corrected name; a level at a time, as deep as the lists go.
     for _ in 0..MAX_NESTING {
-        let renames: Vec<(Option<String>, Location, Vec<String>, String)> = reports
+        let renames: HashMap<Key, String> = reports
             .iter()
-            .filter_map(|r| match &r.verdict {
-                FieldVerdict::Contradicted { finding, .. } => match finding.as_ref() {
-                    FieldVerdict::New {
-                        near: Some(near), ..
-                    } => Some((
-                        r.operation.clone(),
-                        r.location,
-                        r.field.path.clone(),
-                        near.clone(),
-                    )),
-                    _ => None,
-                },
+            .filter_map(|r| match r.verdict.finding() {
+                FieldVerdict::New {
+                    near: Some(near), ..
+                } if matches!(r.verdict, FieldVerdict::Contradicted { .. }) => {
+                    Some((key(r, r.field.path.len()), near.clone()))
+                }
                 _ => None,
             })
             .collect();
@@ -200,19 +194,17 @@ pub fn check_page(
             if report.verdict != FieldVerdict::BelowNew {
                 continue;
             }
-            let Some((_, _, path, near)) = renames.iter().find(|(op, location, path, _)| {
-                *op == report.operation
-                    && *location == report.location
-                    && report.field.path.len() > path.len()
-                    && report.field.path.starts_with(path)
-            }) else {
+            let Some((depth, near)) = (1..report.field.path.len())
+                .rev()
+                .find_map(|depth| Some((depth, renames.get(&key(report, depth))?)))
+            else {
                 continue;
             };
             let (Some(operation), mut field) = (report.operation.clone(), report.field.clone())
             else {
                 continue;
             };
-            field.path[path.len() - 1] = near.clone();
+            field.path[depth - 1] = near.clone();
             *report = compare(spec.raw(), &operation, field);
             mark_contradicted(report, examples);
             renamed = true;
@@ -223,43 +215,51 @@ pub fn check_page(
     }
     // Below a field the spec lacks, fields are not compared, unless that field is
     // not documented itself (a table row `parent.child`): then the child is new.
-    let new_paths: Vec<(Option<String>, Location, Vec<String>)> = reports
+    // The fields not compared are counted on the new field.
+    let mut below: HashMap<Key, usize> = reports
         .iter()
         .filter(|r| r.verdict.is_new())
-        .map(|r| (r.operation.clone(), r.location, r.field.path.clone()))
+        .map(|r| (key(r, r.field.path.len()), 0))
         .collect();
     for report in &mut reports {
-        let under_new = new_paths.iter().any(|(op, location, path)| {
-            *op == report.operation
-                && *location == report.location
-                && report.field.path.starts_with(path)
-        });
-        if report.verdict == FieldVerdict::BelowNew && !under_new {
-            report.verdict = FieldVerdict::New {
-                near: None,
-                below: 0,
-            };
-        }
-    }
-    // A new field's documented children are not compared: count them on it.
-    for i in 0..reports.len() {
-        if !reports[i].verdict.is_new() {
+        if report.verdict != FieldVerdict::BelowNew {
             continue;
         }
-        let below = reports
-            .iter()
-            .filter(|r| {
-                r.verdict == FieldVerdict::BelowNew
-                    && r.operation == reports[i].operation
-                    && r.location == reports[i].location
-                    && r.field.path.starts_with(&reports[i].field.path)
-            })
-            .count();
-        if let FieldVerdict::New { below: n, .. } = reports[i].verdict.finding_mut() {
-            *n = below;
+        let ancestor = (1..report.field.path.len())
+            .rev()
+            .map(|depth| key(report, depth))
+            .find(|k| below.contains_key(k));
+        match ancestor.and_then(|k| below.get_mut(&k)) {
+            Some(count) => *count += 1,
+            None => {
+                report.verdict = FieldVerdict::New {
+                    near: None,
+                    below: 0,
+                }
+            }
+        }
+    }
+    for report in &mut reports {
+        let count = below.get(&key(report, report.field.path.len())).copied();
+        if let (FieldVerdict::New { below: n, .. }, Some(count)) =
+            (report.verdict.finding_mut(), count)
+        {
+            *n = count;
         }
     }
     reports
+}
+
+/// A field's operation, location and the first `depth` names of its path: what
+/// identifies it, or one of its parents, on a page.
+type Key = (Option<String>, Location, Vec<String>);
+
+fn key(report: &FieldReport, depth: usize) -> Key {
+    (
+        report.operation.clone(),
+        report.location,
+        report.field.path[..depth].to_vec(),
+    )
 }
 
 impl FieldVerdict {
@@ -531,38 +531,29 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// A difference becomes a disagreement between pages when other pages document
 /// the same field of the same operation as the spec does: it names them.
 pub fn settle_between_pages(pages: &mut [(String, Vec<FieldReport>)]) {
-    let agreeing: Vec<(String, Option<String>, Location, Vec<String>)> = pages
-        .iter()
-        .flat_map(|(label, reports)| {
-            reports
-                .iter()
-                .filter(|r| r.verdict == FieldVerdict::Agrees)
-                .map(move |r| {
-                    (
-                        label.clone(),
-                        r.operation.clone(),
-                        r.location,
-                        r.field.path.clone(),
-                    )
-                })
-        })
-        .collect();
+    let mut agreeing: HashMap<Key, Vec<String>> = HashMap::new();
+    for (label, reports) in pages.iter() {
+        for report in reports.iter().filter(|r| r.verdict == FieldVerdict::Agrees) {
+            let labels = agreeing
+                .entry(key(report, report.field.path.len()))
+                .or_default();
+            if labels.last() != Some(label) {
+                labels.push(label.clone());
+            }
+        }
+    }
     for (label, reports) in pages.iter_mut() {
         for report in reports.iter_mut() {
             let FieldVerdict::Differs(differences) = &report.verdict else {
                 continue;
             };
-            let mut others: Vec<String> = agreeing
-                .iter()
-                .filter(|(other, op, location, path)| {
-                    other != label
-                        && *op == report.operation
-                        && *location == report.location
-                        && *path == report.field.path
-                })
-                .map(|(other, ..)| other.clone())
+            let others: Vec<String> = agreeing
+                .get(&key(report, report.field.path.len()))
+                .into_iter()
+                .flatten()
+                .filter(|other| *other != label)
+                .cloned()
                 .collect();
-            others.dedup();
             if !others.is_empty() {
                 report.verdict = FieldVerdict::Disagree {
                     differences: differences.clone(),

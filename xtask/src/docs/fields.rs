@@ -38,7 +38,7 @@ impl Format {
 }
 
 /// Where a documented field goes, as the page says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {
     Path,
     Query,
@@ -464,6 +464,17 @@ fn table_field(
     })
 }
 
+/// The cells of a Markdown (`pipes`) or tab-separated table row, markup removed.
+fn row_cells(line: &str, pipes: bool) -> Vec<String> {
+    if pipes {
+        pipe_cells(line)
+    } else {
+        line.split('\t')
+            .map(|c| plain(&lex(c)).trim().to_owned())
+            .collect()
+    }
+}
+
 /// The cells of a Markdown table row (`| a | b |`), markup removed.
 fn pipe_cells(line: &str) -> Vec<String> {
     let t = line.trim();
@@ -537,10 +548,14 @@ fn html_rows(lines: &[&str], start: usize) -> (Vec<(usize, Vec<String>)>, usize)
     (rows, i)
 }
 
+/// How deep list items nest at most.
+const MAX_NESTING: usize = 16;
+
 /// Reads the documented fields of a page. `request_lines` are the page lines
 /// that hold a request line: each starts a new context.
 pub fn read(text: &str, request_lines: &[usize]) -> Vec<DocField> {
     let lines: Vec<&str> = text.lines().collect();
+    let request_lines: std::collections::HashSet<usize> = request_lines.iter().copied().collect();
     let mut out: Vec<DocField> = Vec::new();
     let mut location = Location::Unknown;
     // Open list items: indentation and name, outermost first.
@@ -573,13 +588,7 @@ pub fn read(text: &str, request_lines: &[usize]) -> Vec<DocField> {
         let pipes = line.trim_start().starts_with('|');
         let tabs = line.matches('\t').count() >= 2;
         if pipes || tabs {
-            let cells = if pipes {
-                pipe_cells(line)
-            } else {
-                line.split('\t')
-                    .map(|c| plain(&lex(c)).trim().to_owned())
-                    .collect()
-            };
+            let cells = row_cells(line, pipes);
             if let Some(columns) = header(&cells) {
                 close_list(&mut out, &mut list_start);
                 stack.clear();
@@ -595,14 +604,11 @@ pub fn read(text: &str, request_lines: &[usize]) -> Vec<DocField> {
                         break;
                     }
                     if !is_separator_row(row) {
-                        let cells = if pipes {
-                            pipe_cells(row)
-                        } else {
-                            row.split('\t')
-                                .map(|c| plain(&lex(c)).trim().to_owned())
-                                .collect()
-                        };
-                        out.extend(table_field(&cells, &columns, i + 1, location));
+                        let cells = row_cells(row, pipes);
+                        // A repeated header row is not a field.
+                        if header(&cells).is_none() {
+                            out.extend(table_field(&cells, &columns, i + 1, location));
+                        }
                     }
                     i += 1;
                 }
@@ -630,6 +636,11 @@ pub fn read(text: &str, request_lines: &[usize]) -> Vec<DocField> {
         {
             while stack.last().is_some_and(|(open, _)| *open >= indent) {
                 stack.pop();
+            }
+            if stack.len() >= MAX_NESTING {
+                // No API nests this deep: an indentation staircase, not a field list.
+                i += 1;
+                continue;
             }
             let mut path: Vec<String> = stack.iter().map(|(_, n)| n.clone()).collect();
             path.extend(name.split('.').map(|p| p.trim_end_matches("[]").to_owned()));
