@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::extract::{Event, Page};
 use super::fields::{DocField, Location};
 use super::spec_facts;
-use super::spec_index::{Route, SpecIndex};
+use super::spec_index::{Route, SpecIndex, json_type};
 
 /// A documented field and what the spec says of it.
 #[derive(Debug, Clone)]
@@ -343,18 +343,6 @@ fn values_at<'v>(value: &'v Value, path: &[String]) -> Vec<&'v Value> {
             .collect();
     }
     current
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// How many levels of renamed parents are followed.

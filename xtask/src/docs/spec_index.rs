@@ -309,7 +309,8 @@ fn keyword_of(kind: &ValidationErrorKind) -> String {
         .to_owned()
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// The JSON type of a value, as JSON Schema names it.
+pub fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
