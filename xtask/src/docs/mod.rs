@@ -2,7 +2,10 @@
 //!
 //! `extract` finds the examples of a page in any of its formats, `locate` gives
 //! each one its operation and status, `spec_index` validates it against the spec,
-//! `check` reports, and `harvest` turns the examples into fixtures.
+//! `additions` finds what an accepted example adds (keys, codes, messages),
+//! `fields` reads the documented parameters and fields and `field_check` compares
+//! them with the spec (`spec_facts` reads the spec as written), `check` reports,
+//! and `harvest` turns the examples into fixtures.
 
 mod additions;
 mod check;
