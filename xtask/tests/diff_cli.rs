@@ -268,15 +268,20 @@ fn head_and_base_take_files_and_rev_path() {
     repo.write("vendor/new.yaml", &with_page_parameter());
     repo.commit("vendor spec");
     // Two files in a revision, by REV:PATH; the report says what it compared.
-    let out = repo.diff(&["--base", "main:openapi/mysafe.yaml", "--head", "main:vendor/new.yaml"]);
+    let out = repo.diff(&[
+        "--base",
+        "main:openapi/mysafe.yaml",
+        "--head",
+        "main:vendor/new.yaml",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
+    assert!(text.starts_with("API changes from main ("), "{text}");
+    assert!(text.contains(" to vendor/new.yaml at main ("), "{text}");
     assert!(
-        text.starts_with("API changes from main ("),
+        text.contains("query parameter page: added, optional"),
         "{text}"
     );
-    assert!(text.contains(" to vendor/new.yaml at main ("), "{text}");
-    assert!(text.contains("query parameter page: added, optional"), "{text}");
     // A file path; `file=` is its path relative to the repository root.
     let file = repo.path().join("vendor/new.yaml");
     let out = repo.diff(&["--head", file.to_str().unwrap(), "--format", "github"]);
@@ -287,8 +292,17 @@ fn head_and_base_take_files_and_rev_path() {
         stdout(&out)
     );
     // The same spec on both sides.
-    let out = repo.diff(&["--base", file.to_str().unwrap(), "--head", "HEAD:vendor/new.yaml"]);
-    assert!(stdout(&out).starts_with("no API changes (base: file "), "{}", stdout(&out));
+    let out = repo.diff(&[
+        "--base",
+        file.to_str().unwrap(),
+        "--head",
+        "HEAD:vendor/new.yaml",
+    ]);
+    assert!(
+        stdout(&out).starts_with("no API changes (base: file "),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -313,7 +327,9 @@ fn a_head_progenitor_cannot_generate_is_still_reported_with_exit_0_or_1() {
         "{text}"
     );
     assert!(
-        text.contains("needs review  operation get_item: response 400: removed  [error-response-removed]"),
+        text.contains(
+            "needs review  operation get_item: response 400: removed  [error-response-removed]"
+        ),
         "{text}"
     );
     // A breaking spec change still fails with --fail-on.
@@ -321,7 +337,11 @@ fn a_head_progenitor_cannot_generate_is_still_reported_with_exit_0_or_1() {
     repo.write(SPEC_PATH, &breaking);
     let out = repo.diff(&["--fail-on", "breaking", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stdout(&out).contains("**Rust API not compared:**"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("**Rust API not compared:**"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -332,6 +352,12 @@ fn list_rules_prints_the_oasdiff_coverage() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.lines().next().unwrap().contains(" oasdiff rule ids."), "{text}");
-    assert!(text.contains("rust-required-setter-added (breaking)"), "{text}");
+    assert!(
+        text.lines().next().unwrap().contains(" oasdiff rule ids."),
+        "{text}"
+    );
+    assert!(
+        text.contains("rust-required-setter-added (breaking)"),
+        "{text}"
+    );
 }

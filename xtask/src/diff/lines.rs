@@ -44,7 +44,10 @@ enum Key {
 }
 
 enum Frame {
-    Map { pointer: String, key: Key },
+    Map {
+        pointer: String,
+        key: Key,
+    },
     Seq {
         pointer: String,
         next: usize,
@@ -168,7 +171,10 @@ components:
         assert_eq!(index.line("/openapi"), Some(1));
         assert_eq!(index.line("/info/version"), Some(2));
         assert_eq!(index.line("/paths/~1items~1{id}/get"), Some(5));
-        assert_eq!(index.line("/paths/~1items~1{id}/get/responses/200"), Some(11));
+        assert_eq!(
+            index.line("/paths/~1items~1{id}/get/responses/200"),
+            Some(11)
+        );
         assert_eq!(
             index.line("/paths/~1items~1{id}/get/responses/200/description"),
             Some(12)

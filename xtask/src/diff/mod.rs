@@ -7,6 +7,8 @@
 //! report says why and the verdict comes from the spec level alone.
 
 mod change;
+#[cfg(test)]
+mod corpus;
 mod lines;
 mod oasdiff;
 mod report;
@@ -115,21 +117,19 @@ pub fn compare(old: &Document, new: &Document) -> Report {
     if old.value != new.value {
         let mut changes = spec_diff::compare(&old.value, &new.value);
         match rust_level(&old.side.text, &new.side.text) {
-            Ok(rust) => {
-                changes.extend(rust.into_iter().map(|c| {
-                    let side = match c.rule {
-                        change::Rule::RustItemRemoved => Side::Base,
-                        _ => Side::Head,
-                    };
-                    let doc = match side {
-                        Side::Base => &old.value,
-                        Side::Head => &new.value,
-                    };
-                    let at = rust_diff::spec_pointer(&c.subject, doc)
-                        .map(|pointer| change::At { side, pointer });
-                    c.at(at)
-                }))
-            }
+            Ok(rust) => changes.extend(rust.into_iter().map(|c| {
+                let side = match c.rule {
+                    change::Rule::RustItemRemoved => Side::Base,
+                    _ => Side::Head,
+                };
+                let doc = match side {
+                    Side::Base => &old.value,
+                    Side::Head => &new.value,
+                };
+                let at = rust_diff::spec_pointer(&c.subject, doc)
+                    .map(|pointer| change::At { side, pointer });
+                c.at(at)
+            })),
             Err(reason) => report.rust_not_compared = Some(reason),
         }
         report.set_changes(changes);

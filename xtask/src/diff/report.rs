@@ -56,7 +56,10 @@ impl Report {
             head,
             changes: Vec::new(),
             rust_not_compared: None,
-            files: [crate::spec::SPEC_PATH.to_owned(), crate::spec::SPEC_PATH.to_owned()],
+            files: [
+                crate::spec::SPEC_PATH.to_owned(),
+                crate::spec::SPEC_PATH.to_owned(),
+            ],
             lines: HashMap::new(),
         };
         report.set_changes(changes);
@@ -345,7 +348,12 @@ impl Report {
             }
             props.push(format!("title={}", escape_property(c.rule.id())));
             let message = format!("{}: {}", plain(&c.subject), c.detail);
-            let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
+            let _ = writeln!(
+                out,
+                "::{command} {}::{}",
+                props.join(","),
+                escape_data(&message)
+            );
         }
         out
     }

@@ -494,8 +494,13 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             Kind::Type | Kind::Method => Rule::RustItemAdded,
         };
         let detail = match n.kind {
-            Kind::BodySetter => "added, required: the body's conversion fails without it".to_owned(),
-            _ if n.required => format!("{}, required: `send()` fails without it", described("added", n)),
+            Kind::BodySetter => {
+                "added, required: the body's conversion fails without it".to_owned()
+            }
+            _ if n.required => format!(
+                "{}, required: `send()` fails without it",
+                described("added", n)
+            ),
             _ => described("added", n),
         };
         push(rule, key, detail);
@@ -549,7 +554,9 @@ pub fn spec_pointer(key: &str, doc: &Value) -> Option<String> {
             let Some(props) = s.get("properties") else {
                 return Some(at);
             };
-            return Some(find(props, field).map_or(at.clone(), |p| join(&join(&at, "properties"), &p)));
+            return Some(
+                find(props, field).map_or(at.clone(), |p| join(&join(&at, "properties"), &p)),
+            );
         }
         if let Some((ty, variant)) = rest.split_once("::") {
             let (at, s) = schema(ty)?;
@@ -587,7 +594,9 @@ pub fn spec_pointer(key: &str, doc: &Value) -> Option<String> {
                 .is_some_and(|n| norm(n) == norm(member))
         })
     });
-    Some(i.map_or(at.clone(), |i| join(&join(&at, "parameters"), &i.to_string())))
+    Some(i.map_or(at.clone(), |i| {
+        join(&join(&at, "parameters"), &i.to_string())
+    }))
 }
 
 fn shown(item: &ApiItem) -> String {

@@ -68,7 +68,12 @@ pub fn base(root: &Path, arg: Option<&str>) -> Result<Side> {
         let out = git(root, &["merge-base", "HEAD", branch])?;
         if out.status.success() {
             let commit = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-            return at_commit(root, &commit, &format!("merge base of HEAD and `{branch}`"), SPEC_PATH);
+            return at_commit(
+                root,
+                &commit,
+                &format!("merge base of HEAD and `{branch}`"),
+                SPEC_PATH,
+            );
         }
     }
     match commit_of(root, "HEAD")? {

@@ -66,7 +66,10 @@ pub(super) struct Node<'a> {
 
 impl<'a> Node<'a> {
     fn root(v: &'a Value) -> Self {
-        Node { v, p: String::new() }
+        Node {
+            v,
+            p: String::new(),
+        }
     }
 
     /// The member `key` of an object node.
@@ -272,7 +275,13 @@ impl<'a> Comparer<'a> {
         match (o.is_true("deprecated"), n.is_true("deprecated")) {
             (false, true) => {
                 let at = n.get("deprecated");
-                self.push(Rule::Deprecated, subject, "deprecated", Some(o), at.as_ref());
+                self.push(
+                    Rule::Deprecated,
+                    subject,
+                    "deprecated",
+                    Some(o),
+                    at.as_ref(),
+                );
             }
             (true, false) => self.push(
                 Rule::Reactivated,
@@ -313,7 +322,13 @@ impl<'a> Comparer<'a> {
             };
             let subject = format!("operation {}", code(a.id().unwrap_or_default()));
             let detail = format!("moved from {} to {}", a.shown(), b.shown());
-            self.push(Rule::OperationMoved, &subject, detail, Some(&a.op), Some(&b.op));
+            self.push(
+                Rule::OperationMoved,
+                &subject,
+                detail,
+                Some(&a.op),
+                Some(&b.op),
+            );
             matched.push((a, b));
         }
         for a in old_ops.values() {
@@ -347,7 +362,13 @@ impl<'a> Comparer<'a> {
                 b.id().unwrap_or("(none)")
             );
             let at = b.op.get("operationId");
-            self.push(Rule::OperationIdChanged, &subject, detail, Some(&a.op), at.as_ref());
+            self.push(
+                Rule::OperationIdChanged,
+                &subject,
+                detail,
+                Some(&a.op),
+                at.as_ref(),
+            );
         }
         let (old_names, new_names) = (template_names(a.path), template_names(b.path));
         if old_names != new_names && old_names.len() == new_names.len() {
@@ -388,7 +409,11 @@ impl<'a> Comparer<'a> {
         let old = parameters(self.old, a);
         let new = parameters(self.new, b);
         let name_of = |key: &(String, String), op: &Operation<'_>| -> String {
-            match key.1.strip_prefix('#').and_then(|i| i.parse::<usize>().ok()) {
+            match key
+                .1
+                .strip_prefix('#')
+                .and_then(|i| i.parse::<usize>().ok())
+            {
                 Some(i) => template_names(op.path)
                     .get(i)
                     .map_or_else(|| key.1.clone(), |s| (*s).to_owned()),
@@ -433,9 +458,21 @@ impl<'a> Comparer<'a> {
             let shown = name_of(key, b);
             let subject = format!("{subject}: {} parameter {}", key.0, code(&shown));
             if np.is_true("required") || key.0 == "path" {
-                self.push(Rule::RequiredParameterAdded, &subject, "added, required", None, Some(np));
+                self.push(
+                    Rule::RequiredParameterAdded,
+                    &subject,
+                    "added, required",
+                    None,
+                    Some(np),
+                );
             } else {
-                self.push(Rule::OptionalParameterAdded, &subject, "added, optional", None, Some(np));
+                self.push(
+                    Rule::OptionalParameterAdded,
+                    &subject,
+                    "added, optional",
+                    None,
+                    Some(np),
+                );
             }
         }
     }
@@ -497,9 +534,13 @@ impl<'a> Comparer<'a> {
         let nb = n.get("requestBody").map(|b| b.resolve(self.new));
         match (ob, nb) {
             (None, None) => {}
-            (Some(ob), None) => {
-                self.push(Rule::RequestBodyRemoved, &subject, "removed", Some(&ob), None)
-            }
+            (Some(ob), None) => self.push(
+                Rule::RequestBodyRemoved,
+                &subject,
+                "removed",
+                Some(&ob),
+                None,
+            ),
             (None, Some(nb)) => {
                 let rule = if nb.is_true("required") {
                     (Rule::RequestBodyAddedRequired, "added, required")
@@ -579,10 +620,16 @@ impl<'a> Comparer<'a> {
     }
 
     fn responses(&mut self, subject: &str, o: &Node<'a>, n: &Node<'a>) {
-        let old: BTreeMap<&str, Node<'a>> =
-            o.get("responses").iter().flat_map(|r| r.entries()).collect();
-        let new: BTreeMap<&str, Node<'a>> =
-            n.get("responses").iter().flat_map(|r| r.entries()).collect();
+        let old: BTreeMap<&str, Node<'a>> = o
+            .get("responses")
+            .iter()
+            .flat_map(|r| r.entries())
+            .collect();
+        let new: BTreeMap<&str, Node<'a>> = n
+            .get("responses")
+            .iter()
+            .flat_map(|r| r.entries())
+            .collect();
         for (status, resp) in &old {
             let subject = format!("{subject}: response {status}");
             let success = status.starts_with('2');
@@ -598,12 +645,22 @@ impl<'a> Comparer<'a> {
             let ob = resp.clone().resolve(self.old);
             let nb = nresp.clone().resolve(self.new);
             match (has_body(ob.v), has_body(nb.v)) {
-                (true, false) => {
-                    self.push(Rule::ResponseBodyRemoved, &subject, "body removed", Some(&ob), Some(&nb))
-                }
+                (true, false) => self.push(
+                    Rule::ResponseBodyRemoved,
+                    &subject,
+                    "body removed",
+                    Some(&ob),
+                    Some(&nb),
+                ),
                 (false, true) => {
                     let at = nb.get("content");
-                    self.push(Rule::ResponseBodyAdded, &subject, "body added", Some(&ob), at.as_ref())
+                    self.push(
+                        Rule::ResponseBodyAdded,
+                        &subject,
+                        "body added",
+                        Some(&ob),
+                        at.as_ref(),
+                    )
                 }
                 _ => self.content(&ob, &nb, &subject, Direction::Response),
             }
@@ -691,7 +748,13 @@ impl<'a> Comparer<'a> {
                 let detail = format!("{} -> none", show_security(&oa));
                 // On the head operation's `security: []`, or the operation itself.
                 let at = n.get("security").unwrap_or_else(|| n.clone());
-                self.push(Rule::SecurityRemoved, &subject, detail, Some(&on), Some(&at));
+                self.push(
+                    Rule::SecurityRemoved,
+                    &subject,
+                    detail,
+                    Some(&on),
+                    Some(&at),
+                );
             }
             (None, Some((na, nn))) => {
                 let detail = format!("none -> {}", show_security(&na));
@@ -701,7 +764,13 @@ impl<'a> Comparer<'a> {
                 for (schemes, scopes) in &oa {
                     let Some(new_scopes) = na.get(schemes) else {
                         let detail = format!("{} removed", show_alternative(schemes));
-                        self.push(Rule::SecurityAlternativeRemoved, &subject, detail, Some(&on), Some(&nn));
+                        self.push(
+                            Rule::SecurityAlternativeRemoved,
+                            &subject,
+                            detail,
+                            Some(&on),
+                            Some(&nn),
+                        );
                         continue;
                     };
                     for (scheme, old_scopes) in scopes {
@@ -709,17 +778,35 @@ impl<'a> Comparer<'a> {
                         let new_scopes = new_scopes.get(scheme).unwrap_or(&empty);
                         for scope in new_scopes.difference(old_scopes) {
                             let detail = format!("scope `{scope}` added to {scheme}");
-                            self.push(Rule::SecurityScopeAdded, &subject, detail, Some(&on), Some(&nn));
+                            self.push(
+                                Rule::SecurityScopeAdded,
+                                &subject,
+                                detail,
+                                Some(&on),
+                                Some(&nn),
+                            );
                         }
                         for scope in old_scopes.difference(new_scopes) {
                             let detail = format!("scope `{scope}` removed from {scheme}");
-                            self.push(Rule::SecurityScopeRemoved, &subject, detail, Some(&on), Some(&nn));
+                            self.push(
+                                Rule::SecurityScopeRemoved,
+                                &subject,
+                                detail,
+                                Some(&on),
+                                Some(&nn),
+                            );
                         }
                     }
                 }
                 for schemes in na.keys().filter(|s| !oa.contains_key(*s)) {
                     let detail = format!("{} added", show_alternative(schemes));
-                    self.push(Rule::SecurityAlternativeAdded, &subject, detail, Some(&on), Some(&nn));
+                    self.push(
+                        Rule::SecurityAlternativeAdded,
+                        &subject,
+                        detail,
+                        Some(&on),
+                        Some(&nn),
+                    );
                 }
             }
         }
@@ -739,16 +826,26 @@ impl<'a> Comparer<'a> {
             let os = old.get(name).map(|s| s.clone().resolve(self.old));
             let ns = new.get(name).map(|s| s.clone().resolve(self.new));
             match (&os, &ns) {
-                (Some(a), None) => {
-                    self.push(Rule::SecuritySchemeRemoved, &subject, "removed", Some(a), None)
-                }
+                (Some(a), None) => self.push(
+                    Rule::SecuritySchemeRemoved,
+                    &subject,
+                    "removed",
+                    Some(a),
+                    None,
+                ),
                 (None, Some(b)) => {
                     self.push(Rule::SecuritySchemeAdded, &subject, "added", None, Some(b))
                 }
                 (Some(a), Some(b)) => {
                     let (x, y) = (without_docs(a.v), without_docs(b.v));
                     if x != y {
-                        self.push(Rule::SecuritySchemeChanged, &subject, format!("{x} -> {y}"), Some(a), Some(b));
+                        self.push(
+                            Rule::SecuritySchemeChanged,
+                            &subject,
+                            format!("{x} -> {y}"),
+                            Some(a),
+                            Some(b),
+                        );
                     }
                 }
                 (None, None) => {}
@@ -780,12 +877,24 @@ impl<'a> Comparer<'a> {
         let (old, new) = (urls(o), urls(n));
         for (url, s) in &old {
             if !new.contains_key(url) {
-                self.push(Rule::ServerRemoved, subject, format!("{url} removed"), Some(s), Some(n));
+                self.push(
+                    Rule::ServerRemoved,
+                    subject,
+                    format!("{url} removed"),
+                    Some(s),
+                    Some(n),
+                );
             }
         }
         for (url, s) in &new {
             if !old.contains_key(url) {
-                self.push(Rule::ServerAdded, subject, format!("{url} added"), None, Some(s));
+                self.push(
+                    Rule::ServerAdded,
+                    subject,
+                    format!("{url} added"),
+                    None,
+                    Some(s),
+                );
             }
         }
     }
@@ -874,7 +983,9 @@ fn effective_security<'a>(
     doc: &'a Value,
     op: &Node<'a>,
 ) -> Option<(BTreeMap<BTreeSet<String>, Alternative>, Node<'a>)> {
-    let list = op.get("security").or_else(|| Node::root(doc).get("security"))?;
+    let list = op
+        .get("security")
+        .or_else(|| Node::root(doc).get("security"))?;
     let mut out = BTreeMap::new();
     for alt in list.items() {
         let map: &Map<String, Value> = alt.v.as_object()?;

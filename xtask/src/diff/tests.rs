@@ -153,33 +153,56 @@ fn a_side_progenitor_cannot_generate_gets_a_spec_level_report() {
     let new = real_edited(|s| {
         let op = at(s, "/paths/~1api~1mysafe~1note/get");
         op.as_object_mut().unwrap().remove("operationId");
-        remove(s, "/paths/~1api~1mysafe~1password~1{identifier}/get/responses", "400");
+        remove(
+            s,
+            "/paths/~1api~1mysafe~1password~1{identifier}/get/responses",
+            "400",
+        );
     });
     let report = compare(&real(), &new);
-    let reason = report.rust_not_compared.clone().expect("the Rust level is skipped");
+    let reason = report
+        .rust_not_compared
+        .clone()
+        .expect("the Rust level is skipped");
     assert!(
         reason.starts_with("the head spec does not generate: ") && reason.contains("operation ID"),
         "{reason}"
     );
     assert!(!reason.contains('\n'));
     let text = report.text();
-    assert!(text.starts_with(&format!("Rust API not compared: {reason}\n")), "{text}");
+    assert!(
+        text.starts_with(&format!("Rust API not compared: {reason}\n")),
+        "{text}"
+    );
     assert!(text.contains("  not compared: "), "{text}");
     // The verdict is the spec level's: the removed error response needs review.
     assert_eq!(report.count(Class::NeedsReview), 1, "{text}");
     assert!(report.changes.iter().all(|c| c.level == Level::Spec));
-    assert!(report.markdown().contains("**Rust API not compared:** the head spec"));
+    assert!(
+        report
+            .markdown()
+            .contains("**Rust API not compared:** the head spec")
+    );
     let json: Value = serde_json::from_str(&report.json()).unwrap();
     assert_eq!(json["rust_api"]["compared"], false);
     assert_eq!(json["rust_api"]["reason"], reason);
-    assert!(report.github().starts_with("::warning title=Rust API not compared::the head spec"));
+    assert!(
+        report
+            .github()
+            .starts_with("::warning title=Rust API not compared::the head spec")
+    );
 }
 
 #[test]
 fn a_document_the_strict_parser_refuses_is_still_compared() {
     // `responses: null` and a dangling $ref: openapiv3 refuses both.
     let mut raw = real().value;
-    set(&mut raw, "/paths/~1api~1mysafe~1note/get", "responses", Value::Null);
+    set(
+        &mut raw,
+        "/paths/~1api~1mysafe~1note/get",
+        "responses",
+        Value::Null,
+    );
     let new = document("head", &raw);
     let report = compare(&real(), &new);
     assert!(report.rust_not_compared.is_some());
@@ -187,7 +210,8 @@ fn a_document_the_strict_parser_refuses_is_still_compared() {
         report
             .changes
             .iter()
-            .any(|c| c.rule == Rule::SuccessResponseRemoved && c.subject == "operation `list_notes`: response 200"),
+            .any(|c| c.rule == Rule::SuccessResponseRemoved
+                && c.subject == "operation `list_notes`: response 200"),
         "{}",
         report.text()
     );
@@ -243,7 +267,9 @@ fn github_annotations_sit_on_the_spec_line_of_each_change() {
             .unwrap()
         + 1;
     assert!(
-        field.starts_with(&format!("::error file=openapi/mysafe.yaml,line={url_line},")),
+        field.starts_with(&format!(
+            "::error file=openapi/mysafe.yaml,line={url_line},"
+        )),
         "{field}"
     );
 }
@@ -271,6 +297,12 @@ fn rules_list_counts_oasdiff_coverage_and_names_the_gaps() {
             super::oasdiff::covered()
         )
     );
-    assert!(list.contains(", request-property-max-length-set (ERR),"), "{list}");
-    assert!(list.contains("not detected (oasdiff detects them):\n  - sunset dates"), "{list}");
+    assert!(
+        list.contains(", request-property-max-length-set (ERR),"),
+        "{list}"
+    );
+    assert!(
+        list.contains("not detected (oasdiff detects them):\n  - sunset dates"),
+        "{list}"
+    );
 }

@@ -119,14 +119,26 @@ impl<'a> Comparer<'a> {
         if ot != nt {
             let at = n.get("type");
             let detail = format!("type {ot} -> {nt}");
-            self.push(Rule::TypeChanged, subject, detail, Some(o), at.as_ref().or(Some(n)));
+            self.push(
+                Rule::TypeChanged,
+                subject,
+                detail,
+                Some(o),
+                at.as_ref().or(Some(n)),
+            );
             return;
         }
         let (of, nf) = (o.v.get("format"), n.v.get("format"));
         if of != nf {
             let at = n.get("format");
             let detail = format!("format {} -> {}", show_opt(of), show_opt(nf));
-            self.push(Rule::FormatChanged, subject, detail, Some(o), at.as_ref().or(Some(n)));
+            self.push(
+                Rule::FormatChanged,
+                subject,
+                detail,
+                Some(o),
+                at.as_ref().or(Some(n)),
+            );
         }
         self.enumeration(o, n, subject, dir);
         self.default(o, n, subject);
@@ -144,7 +156,15 @@ impl<'a> Comparer<'a> {
     }
 
     /// Where a keyword change is written: the keyword in the head, else the schema.
-    fn keyword_push(&mut self, rule: Rule, o: &Node<'a>, n: &Node<'a>, key: &str, subject: &str, detail: String) {
+    fn keyword_push(
+        &mut self,
+        rule: Rule,
+        o: &Node<'a>,
+        n: &Node<'a>,
+        key: &str,
+        subject: &str,
+        detail: String,
+    ) {
         let at = n.get(key);
         self.push(rule, subject, detail, Some(o), at.as_ref().or(Some(n)));
     }
@@ -156,7 +176,9 @@ impl<'a> Comparer<'a> {
             (true, false, Direction::Response) => {
                 (Rule::ResponseMadeNonNullable, "made non-nullable")
             }
-            (true, false, Direction::Request) => (Rule::RequestMadeNonNullable, "made non-nullable"),
+            (true, false, Direction::Request) => {
+                (Rule::RequestMadeNonNullable, "made non-nullable")
+            }
             _ => return,
         };
         self.keyword_push(rule.0, o, n, "nullable", subject, rule.1.to_owned());
@@ -164,7 +186,10 @@ impl<'a> Comparer<'a> {
 
     /// `readOnly` and `writeOnly`: a field that stops flowing in this direction.
     fn access(&mut self, o: &Node<'a>, n: &Node<'a>, subject: &str, dir: Direction) {
-        for (key, takes_away) in [("readOnly", Direction::Request), ("writeOnly", Direction::Response)] {
+        for (key, takes_away) in [
+            ("readOnly", Direction::Request),
+            ("writeOnly", Direction::Response),
+        ] {
             let rule = match (o.is_true(key), n.is_true(key)) {
                 (false, true) if dir == takes_away => match dir {
                     Direction::Request => Rule::RequestFieldBecameReadOnly,
@@ -210,10 +235,24 @@ impl<'a> Comparer<'a> {
             }
             (Some(ov), Some(nv)) => {
                 for v in ov.difference(&nv) {
-                    self.keyword_push(removed, o, n, "enum", subject, format!("enum value {v} removed"));
+                    self.keyword_push(
+                        removed,
+                        o,
+                        n,
+                        "enum",
+                        subject,
+                        format!("enum value {v} removed"),
+                    );
                 }
                 for v in nv.difference(&ov) {
-                    self.keyword_push(added, o, n, "enum", subject, format!("enum value {v} added"));
+                    self.keyword_push(
+                        added,
+                        o,
+                        n,
+                        "enum",
+                        subject,
+                        format!("enum value {v} added"),
+                    );
                 }
             }
         }
@@ -261,7 +300,10 @@ impl<'a> Comparer<'a> {
             _ => None,
         };
         found.extend(pattern.map(|e| ("pattern", e)));
-        let additional = additional_properties(o.v.get("additionalProperties"), n.v.get("additionalProperties"));
+        let additional = additional_properties(
+            o.v.get("additionalProperties"),
+            n.v.get("additionalProperties"),
+        );
         found.extend(additional.map(|e| ("additionalProperties", e)));
         for (key, effect) in found {
             let (a, b) = (o.v.get(key), n.v.get(key));
@@ -319,10 +361,18 @@ impl<'a> Comparer<'a> {
                 continue;
             };
             let rule = match (was, is, dir) {
-                (false, true, Direction::Request) => Some((Rule::RequestFieldMadeRequired, "made required")),
-                (true, false, Direction::Request) => Some((Rule::RequestFieldMadeOptional, "made optional")),
-                (false, true, Direction::Response) => Some((Rule::ResponseFieldMadeRequired, "made required")),
-                (true, false, Direction::Response) => Some((Rule::ResponseFieldMadeOptional, "made optional")),
+                (false, true, Direction::Request) => {
+                    Some((Rule::RequestFieldMadeRequired, "made required"))
+                }
+                (true, false, Direction::Request) => {
+                    Some((Rule::RequestFieldMadeOptional, "made optional"))
+                }
+                (false, true, Direction::Response) => {
+                    Some((Rule::ResponseFieldMadeRequired, "made required"))
+                }
+                (true, false, Direction::Response) => {
+                    Some((Rule::ResponseFieldMadeOptional, "made optional"))
+                }
                 _ => None,
             };
             if let Some((rule, detail)) = rule {

@@ -213,7 +213,11 @@ fn request_field_added_required_is_breaking_optional_compatible() {
 fn removed_request_field_needs_review() {
     assert_eq!(
         diff(|s| remove(s, &format!("{SCHEMAS}/NewItem/properties"), "url")),
-        one(NeedsReview, "NewItem.url: removed", Rule::RequestFieldRemoved)
+        one(
+            NeedsReview,
+            "NewItem.url: removed",
+            Rule::RequestFieldRemoved
+        )
     );
 }
 
@@ -260,7 +264,11 @@ fn response_field_added_is_compatible() {
 fn removed_optional_response_field_is_compatible() {
     assert_eq!(
         diff(|s| remove(s, &format!("{SCHEMAS}/Item/properties"), "url")),
-        one(Compatible, "Item.url: removed", Rule::ResponseOptionalFieldRemoved)
+        one(
+            Compatible,
+            "Item.url: removed",
+            Rule::ResponseOptionalFieldRemoved
+        )
     );
 }
 
