@@ -306,3 +306,14 @@ fn rules_list_counts_oasdiff_coverage_and_names_the_gaps() {
         "{list}"
     );
 }
+
+#[test]
+fn degraded_report_markdown() {
+    // The head has an operation without operationId: only the spec level is compared.
+    let new = real_edited(|s| {
+        let op = at(s, "/paths/~1api~1mysafe~1note/get");
+        op.as_object_mut().unwrap().remove("operationId");
+        set(s, "/paths/~1api~1mysafe~1note/get", "deprecated", json!(true));
+    });
+    insta::assert_snapshot!(compare(&real(), &new).markdown());
+}
