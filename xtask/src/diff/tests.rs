@@ -313,7 +313,12 @@ fn degraded_report_markdown() {
     let new = real_edited(|s| {
         let op = at(s, "/paths/~1api~1mysafe~1note/get");
         op.as_object_mut().unwrap().remove("operationId");
-        set(s, "/paths/~1api~1mysafe~1note/get", "deprecated", json!(true));
+        set(
+            s,
+            "/paths/~1api~1mysafe~1note/get",
+            "deprecated",
+            json!(true),
+        );
     });
     insta::assert_snapshot!(compare(&real(), &new).markdown());
 }
