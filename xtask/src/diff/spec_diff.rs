@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::change::{At, Change, Direction, Level, Rule, Side};
 use super::lines::join;
@@ -988,7 +988,10 @@ fn effective_security<'a>(
         .or_else(|| Node::root(doc).get("security"))?;
     let mut out = BTreeMap::new();
     for alt in list.items() {
-        let map: &Map<String, Value> = alt.v.as_object()?;
+        // An alternative that is not an object requires nothing nameable: skip it.
+        let Some(map) = alt.v.as_object() else {
+            continue;
+        };
         let alternative: Alternative = map
             .iter()
             .map(|(scheme, scopes)| {
