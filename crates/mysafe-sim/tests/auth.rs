@@ -245,3 +245,77 @@ async fn revoked_tokens_are_refused_and_new_ones_work() {
         200
     );
 }
+
+/// `now + ttl` used to panic in the request handler for a lifetime beyond the
+/// clock, so every token request went unanswered.
+#[tokio::test]
+async fn a_lifetime_beyond_the_clock_gives_tokens_that_never_expire() {
+    let sim = mysafe_sim::spawn_with(SimConfig {
+        token_ttl: Duration::MAX,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        let response = token_request(
+            &sim,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", sim.client_id()),
+                ("client_secret", sim.client_secret()),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), 200);
+        let token: TokenResponse = response.json().await.unwrap();
+        assert_eq!(token.expires_in, Some(i64::MAX));
+        let r = call(
+            &sim,
+            token.access_token.expose(),
+            "GET",
+            "/api/mysafe/note",
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200);
+    }
+}
+
+#[tokio::test]
+async fn the_iso_token_endpoint_issues_tokens_for_both_prefixes() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let r = reply(
+        http()
+            .post(format!("{}/iso/oauth2/token", sim.url()))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", sim.client_id()),
+                ("client_secret", sim.client_secret()),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    let id = create_password(&sim, &token, "p").await;
+    // An item created under /api is the same item under /iso.
+    let got = call(
+        &sim,
+        &token,
+        "GET",
+        &format!("/iso/mysafe/password/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got.status, 200, "{:?}", got.body);
+    assert_eq!(got.body["password_entity"]["name"], "p");
+    // Refusals are the same too.
+    let refused = call(&sim, "bad-token", "GET", "/iso/mysafe/note", None).await;
+    assert_eq!(refused.status, 401);
+    let stats = sim.stats();
+    assert_eq!(stats.token_requests, 1);
+    assert_eq!(stats.by_prefix["/iso"], 3);
+    assert_eq!(stats.by_prefix["/api"], 1);
+}
