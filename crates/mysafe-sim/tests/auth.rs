@@ -10,12 +10,29 @@ use mysafe_sim::{Application, SimConfig};
 use serde_json::json;
 
 async fn token_request(sim: &mysafe_sim::Sim, form: &[(&str, &str)]) -> reqwest::Response {
+    token_request_at(sim, "/api/oauth2/token", form).await
+}
+
+async fn token_request_at(
+    sim: &mysafe_sim::Sim,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     http()
-        .post(format!("{}/api/oauth2/token", sim.url()))
+        .post(format!("{}{path}", sim.url()))
         .form(form)
         .send()
         .await
         .expect("token request")
+}
+
+/// The form of a token request with the first application's credentials.
+fn credentials(sim: &mysafe_sim::Sim) -> [(&'static str, &str); 3] {
+    [
+        ("grant_type", "client_credentials"),
+        ("client_id", sim.client_id()),
+        ("client_secret", sim.client_secret()),
+    ]
 }
 
 #[tokio::test]
@@ -26,15 +43,7 @@ async fn issues_a_bearer_token_with_the_configured_lifetime() {
     })
     .await
     .unwrap();
-    let response = token_request(
-        &sim,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", sim.client_id()),
-            ("client_secret", sim.client_secret()),
-        ],
-    )
-    .await;
+    let response = token_request(&sim, &credentials(&sim)).await;
     assert_eq!(response.status(), 200);
     let token: TokenResponse = response.json().await.unwrap();
     assert_eq!(token.token_type.as_deref(), Some("Bearer"));
@@ -162,12 +171,8 @@ async fn tenant_must_match_the_application() {
 #[tokio::test]
 async fn an_empty_tenant_is_no_tenant() {
     let sim = mysafe_sim::spawn().await.unwrap();
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", sim.client_id()),
-        ("client_secret", sim.client_secret()),
-        ("tenant", ""),
-    ];
+    let [grant, id, secret] = credentials(&sim);
+    let form = [grant, id, secret, ("tenant", "")];
     assert_eq!(token_request(&sim, &form).await.status(), 200);
     let form = [form[0], form[1], form[2], ("tenant", "acme")];
     assert_eq!(token_request(&sim, &form).await.status(), 401);
@@ -257,15 +262,7 @@ async fn a_lifetime_beyond_the_clock_gives_tokens_that_never_expire() {
     .await
     .unwrap();
     for _ in 0..2 {
-        let response = token_request(
-            &sim,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", sim.client_id()),
-                ("client_secret", sim.client_secret()),
-            ],
-        )
-        .await;
+        let response = token_request(&sim, &credentials(&sim)).await;
         assert_eq!(response.status(), 200);
         let token: TokenResponse = response.json().await.unwrap();
         assert_eq!(token.expires_in, Some(i64::MAX));
@@ -284,19 +281,7 @@ async fn a_lifetime_beyond_the_clock_gives_tokens_that_never_expire() {
 #[tokio::test]
 async fn the_iso_token_endpoint_issues_tokens_for_both_prefixes() {
     let sim = mysafe_sim::spawn().await.unwrap();
-    let r = reply(
-        http()
-            .post(format!("{}/iso/oauth2/token", sim.url()))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", sim.client_id()),
-                ("client_secret", sim.client_secret()),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = reply(token_request_at(&sim, "/iso/oauth2/token", &credentials(&sim)).await).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let token = r.body["access_token"].as_str().unwrap().to_owned();
     let id = create_password(&sim, &token, "p").await;
