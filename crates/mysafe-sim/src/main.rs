@@ -28,7 +28,7 @@ async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let token_ttl = Duration::from_secs(args.token_ttl);
     let config = SimConfig {
-        token_ttl: token_ttl,
+        token_ttl,
         ..SimConfig::default()
     };
     let sim = mysafe_sim::spawn_on(SocketAddr::new(args.bind, args.port), config).await?;
