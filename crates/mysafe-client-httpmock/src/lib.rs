@@ -44,9 +44,8 @@
 
 // Formatted by prettyplease in `cargo xtask codegen`; rustfmt would make it stale.
 #[rustfmt::skip]
-// progenitor's `then` setters take the value by reference and call `.to_string()`
-// on path parameters inside `format!`.
-#[allow(clippy::to_string_in_format_args, clippy::needless_lifetimes)]
+// progenitor calls `.to_string()` on path parameters inside `format!`.
+#[allow(clippy::to_string_in_format_args)]
 mod generated_httpmock;
 
 pub use generated_httpmock::*;
