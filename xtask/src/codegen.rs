@@ -33,10 +33,15 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
     let code = generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
     let out = root.join(OUTPUT_PATH);
     let client = ensure_file_contents(&out, OUTPUT_PATH, &code, check)?;
-    let mocks = httpmock::generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
+    let mocks =
+        httpmock::generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
     let out = root.join(httpmock::OUTPUT_PATH);
     let mocks = ensure_file_contents(&out, httpmock::OUTPUT_PATH, &mocks, check)?;
-    Ok(if client == ExitCode::SUCCESS { mocks } else { client })
+    Ok(if client == ExitCode::SUCCESS {
+        mocks
+    } else {
+        client
+    })
 }
 
 /// The generator settings. Secret-bearing fields are marked `format: password` in

@@ -69,9 +69,19 @@ async fn a_disable_answered_already_deactivated_is_already_so() {
     });
 
     let client = client(&server, CLIENT_SECRET);
-    let answer = client.disable_password().identifier(10).send().await.unwrap();
+    let answer = client
+        .disable_password()
+        .identifier(10)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answer.outcome(), Outcome::AlreadySo);
-    let again = client.disable_password().identifier(10).send().await.unwrap();
+    let again = client
+        .disable_password()
+        .identifier(10)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.outcome(), Outcome::AlreadySo);
 
     // One login for both calls: the token is cached.
