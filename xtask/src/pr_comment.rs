@@ -308,7 +308,7 @@ impl GitHub {
 
 /// Sends a request; an answer other than 2xx is an error with GitHub's message.
 fn send(request: RequestBuilder) -> Result<Response, ApiError> {
-    let response = request.send().map_err(|e| ApiError::transport(e))?;
+    let response = request.send().map_err(ApiError::transport)?;
     let status = response.status();
     if status.is_success() {
         return Ok(response);
@@ -322,7 +322,7 @@ fn send(request: RequestBuilder) -> Result<Response, ApiError> {
 
 fn decode<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    let text = response.text().map_err(|e| ApiError::transport(e))?;
+    let text = response.text().map_err(ApiError::transport)?;
     serde_json::from_str(&text).map_err(|e| ApiError {
         status: Some(status),
         message: format!("unexpected answer ({e})"),
