@@ -1,7 +1,7 @@
 //! The mocks crate's generated half: progenitor's `Generator::httpmock` output for
 //! the spec, written to `crates/mysafe-client-httpmock/src/generated_httpmock.rs`.
 //!
-//! It goes through the client's own [`settings`](super::settings), so every typed
+//! It goes through the client's own [`settings`], so every typed
 //! `when`/`then` method takes the client's types. One deterministic fix follows the
 //! generator: progenitor matches every typed request body as JSON, but a form body
 //! (the token request) is sent form-encoded, so its `body` matcher would never match;
