@@ -291,16 +291,18 @@ impl GitHub {
 
     fn create(&self, repo: &str, pr: u64, body: &str) -> Result<Comment, ApiError> {
         let url = format!("{}/repos/{repo}/issues/{pr}/comments", self.api);
-        let request = self
-            .request(reqwest::Method::POST, &url)
-            .json(&serde_json::json!({ "body": body }));
-        decode(send(request)?)
+        self.write(reqwest::Method::POST, &url, body)
     }
 
     fn update(&self, repo: &str, id: u64, body: &str) -> Result<Comment, ApiError> {
         let url = format!("{}/repos/{repo}/issues/comments/{id}", self.api);
+        self.write(reqwest::Method::PATCH, &url, body)
+    }
+
+    /// Sends a comment's body; GitHub answers with the comment.
+    fn write(&self, method: reqwest::Method, url: &str, body: &str) -> Result<Comment, ApiError> {
         let request = self
-            .request(reqwest::Method::PATCH, &url)
+            .request(method, url)
             .json(&serde_json::json!({ "body": body }));
         decode(send(request)?)
     }
