@@ -15,6 +15,8 @@ use schemars::schema::{InstanceType, SchemaObject, StringValidation};
 
 use crate::spec;
 
+pub mod httpmock;
+
 /// Where the generated client goes, relative to the workspace root.
 pub const OUTPUT_PATH: &str = "crates/mysafe-client/src/generated_client.rs";
 
@@ -30,7 +32,16 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
     let spec = spec::load(spec_path)?;
     let code = generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
     let out = root.join(OUTPUT_PATH);
-    ensure_file_contents(&out, OUTPUT_PATH, &code, check)
+    let client = ensure_file_contents(&out, OUTPUT_PATH, &code, check)?;
+    let mocks =
+        httpmock::generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
+    let out = root.join(httpmock::OUTPUT_PATH);
+    let mocks = ensure_file_contents(&out, httpmock::OUTPUT_PATH, &mocks, check)?;
+    Ok(if client == ExitCode::SUCCESS {
+        mocks
+    } else {
+        client
+    })
 }
 
 /// The generator settings. Secret-bearing fields are marked `format: password` in
