@@ -6,10 +6,12 @@
 //!
 //! Each output is one function from the spec to the file's text and one
 //! [`ensure_file_contents`] call in [`run`]: the client ([`generate`], progenitor's
-//! output after [`postprocess`]) and the facts the hand-written layer acts on
-//! ([`facts::generate`]).
+//! output after [`postprocess`]), the facts the hand-written layer acts on
+//! ([`facts::generate`]) and the mocks crate's typed expectations
+//! ([`httpmock::generate`]).
 
 mod facts;
+pub mod httpmock;
 mod postprocess;
 
 use std::cell::Cell;
@@ -21,7 +23,7 @@ use std::sync::Once;
 use anyhow::{Context, Result, anyhow};
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
-use schemars::schema::{InstanceType, SchemaObject};
+use schemars::schema::{InstanceType, SchemaObject, StringValidation};
 
 use crate::spec;
 
@@ -45,6 +47,7 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
     let in_spec = || spec_path.display().to_string();
     let client = generate(&spec.openapi).with_context(in_spec)?;
     let facts = facts::generate(&spec.openapi).with_context(in_spec)?;
+    let mocks = httpmock::generate(&spec.openapi).with_context(in_spec)?;
     let mut all = Outcome::default();
     all.add(ensure_file_contents(
         &root.join(OUTPUT_PATH),
@@ -56,6 +59,12 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
         &root.join(FACTS_PATH),
         FACTS_PATH,
         &facts,
+        check,
+    )?);
+    all.add(ensure_file_contents(
+        &root.join(httpmock::OUTPUT_PATH),
+        httpmock::OUTPUT_PATH,
+        &mocks,
         check,
     )?);
     Ok(all.code())
@@ -101,15 +110,6 @@ pub fn settings() -> GenerationSettings {
                 .parse()
                 .expect("a Rust path is a valid token stream"),
         )
-        .with_conversion(
-            SchemaObject {
-                instance_type: Some(InstanceType::String.into()),
-                format: Some("password".to_owned()),
-                ..SchemaObject::default()
-            },
-            "crate::Secret",
-            std::iter::empty(),
-        )
         // Matched by the component schema's name (typify-impl 0.8.0 compares it with
         // the Pascal-cased `$ref` key), so every `$ref` to it gets the Rust type. The
         // impls tell typify what it may rely on; `crate::Identifier` has both.
@@ -118,6 +118,28 @@ pub fn settings() -> GenerationSettings {
             "crate::Identifier",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         );
+    // typify matches a conversion against the whole schema, validation included, so
+    // each string validation that a `format: password` field carries in the spec
+    // needs its own entry (`minLength: 1` on the required secrets of the create
+    // requests). The test `every_password_field_is_a_secret` fails when one is
+    // missing: the field would become a plain-`String` newtype that prints itself.
+    for min_length in [None, Some(1)] {
+        settings.with_conversion(
+            SchemaObject {
+                instance_type: Some(InstanceType::String.into()),
+                format: Some("password".to_owned()),
+                string: min_length.map(|min_length| {
+                    Box::new(StringValidation {
+                        min_length: Some(min_length),
+                        ..StringValidation::default()
+                    })
+                }),
+                ..SchemaObject::default()
+            },
+            "crate::Secret",
+            std::iter::empty(),
+        );
+    }
     settings
 }
 
@@ -247,6 +269,67 @@ mod tests {
             code.contains("pub client_secret: crate::Secret"),
             "client_secret"
         );
+    }
+
+    /// Every property the spec marks `format: password`, whatever else its schema
+    /// says (`minLength`, `nullable`), is a `crate::Secret` field of its generated
+    /// struct.
+    #[test]
+    fn every_password_field_is_a_secret() {
+        use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+        use quote::ToTokens;
+
+        let spec = spec::parse(&spec_text()).unwrap();
+        let file = syn::parse_file(&generate(&spec.openapi).unwrap()).unwrap();
+        let mut field_types = std::collections::HashMap::new();
+        for item in &file.items {
+            let syn::Item::Mod(module) = item else {
+                continue;
+            };
+            if module.ident != "types" {
+                continue;
+            }
+            for item in module.content.iter().flat_map(|(_, items)| items) {
+                let syn::Item::Struct(strukt) = item else {
+                    continue;
+                };
+                for field in &strukt.fields {
+                    if let Some(name) = &field.ident {
+                        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+                        field_types.insert((strukt.ident.to_string(), name.to_string()), ty);
+                    }
+                }
+            }
+        }
+        let schemas = &spec.openapi.components.as_ref().unwrap().schemas;
+        let mut checked = 0;
+        for (schema_name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                continue;
+            };
+            for (property, property_schema) in &object.properties {
+                let ReferenceOr::Item(property_schema) = property_schema else {
+                    continue;
+                };
+                let SchemaKind::Type(Type::String(string)) = &property_schema.schema_kind else {
+                    continue;
+                };
+                if string.format != VariantOrUnknownOrEmpty::Item(StringFormat::Password) {
+                    continue;
+                }
+                let key = (schema_name.clone(), property.clone());
+                let ty = field_types
+                    .get(&key)
+                    .unwrap_or_else(|| panic!("no generated field {key:?}"));
+                assert!(ty.contains("crate::Secret"), "{key:?} is {ty}");
+                checked += 1;
+            }
+        }
+        // The spec has secrets in the token exchange, passwords, notes and API secrets.
+        assert!(checked >= 10, "only {checked} password fields found");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod codegen;
 mod diff;
 mod docs;
+mod pr_comment;
 mod spec;
 
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ enum Command {
     Diff(diff::Args),
     /// Check the vendor's doc pages against the spec, or harvest their examples.
     Docs(docs::DocsArgs),
+    /// Create or edit the one pull-request comment that carries a marker (CI).
+    PrComment(pr_comment::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         }
         Command::Diff(args) => diff::run(&project_root(), args),
         Command::Docs(args) => docs::run(&project_root(), args),
+        Command::PrComment(args) => pr_comment::run(args),
     };
     match result {
         Ok(code) => code,

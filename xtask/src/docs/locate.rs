@@ -19,6 +19,7 @@ pub struct Located {
     pub target: Target,
 }
 
+#[derive(Clone, Debug)]
 pub enum Target {
     Request {
         operation: String,
