@@ -32,6 +32,16 @@ fn calls(server: &Server) -> Vec<crate::server::Seen> {
 
 const NOTES: &str = r#"{"response":{"status":200},"note_on_list":[]}"#;
 
+/// Lists notes through `server`, which must let the call succeed in the end, and
+/// returns the calls it saw, which must be two.
+async fn list_notes_in_two_calls(server: &Server) -> Vec<crate::server::Seen> {
+    let client = builder(&server.url()).build().unwrap();
+    client.list_notes().send().await.unwrap();
+    let calls = calls(server);
+    assert_eq!(calls.len(), 2);
+    calls
+}
+
 #[tokio::test]
 async fn an_idempotent_call_waits_what_retry_after_asks_then_retries() {
     let server = server(|n| match n {
@@ -39,10 +49,7 @@ async fn an_idempotent_call_waits_what_retry_after_asks_then_retries() {
         _ => Reply::json(200, NOTES),
     })
     .await;
-    let client = builder(&server.url()).build().unwrap();
-    client.list_notes().send().await.unwrap();
-    let calls = calls(&server);
-    assert_eq!(calls.len(), 2);
+    let calls = list_notes_in_two_calls(&server).await;
     for call in &calls {
         assert_eq!(
             (call.method.as_str(), call.path.as_str()),
@@ -69,10 +76,7 @@ async fn an_http_date_is_a_retry_after_too() {
         _ => Reply::json(200, NOTES),
     })
     .await;
-    let client = builder(&server.url()).build().unwrap();
-    client.list_notes().send().await.unwrap();
-    let calls = calls(&server);
-    assert_eq!(calls.len(), 2);
+    let calls = list_notes_in_two_calls(&server).await;
     // HTTP dates have whole seconds: at least one of the two is waited.
     assert!(calls[1].at - calls[0].at >= Duration::from_secs(1));
 }
