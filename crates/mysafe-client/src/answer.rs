@@ -118,9 +118,18 @@ pub(crate) async fn decode<T: DeserializeOwned>(
     let headers = std::mem::take(response.headers_mut());
     // Moved out, not searched: only a body that fails to decode needs them.
     let extensions = std::mem::take(response.extensions_mut());
-    let body = read_body(&mut response)
-        .await
-        .map_err(RawError::ResponseBodyError)?;
+    // The hooks read the whole body and checked its size already.
+    let body = match read_body(&mut response, u64::MAX).await {
+        Ok(body) => body,
+        Err(BodyError::Transport(e)) => return Err(RawError::ResponseBodyError(e)),
+        Err(BodyError::TooLarge) => {
+            let error = Error::TooLarge {
+                status: status.as_u16(),
+                limit: u64::MAX,
+            };
+            return Err(RawError::UnexpectedResponse(carry(error)));
+        }
+    };
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(e) => {
@@ -135,21 +144,38 @@ pub(crate) async fn decode<T: DeserializeOwned>(
 /// network, and a body larger than this still arrives, only with the buffer growing.
 const MAX_PRESIZE: usize = 64 * 1024;
 
-/// The whole body of `response`: the hooks' read of an answer, and the decode's of
-/// the answer they re-built. A body that arrives in one chunk (most MySafe answers,
-/// and every re-built one) is kept as it came, and when that chunk holds every byte
-/// the `Content-Length` announced, the end is not waited for; only a longer body is
-/// copied into one buffer. (Counted with callgrind against reqwest's `bytes()`,
-/// which collects through a buffer list: BENCHMARKS.md.)
-pub(crate) async fn read_body(response: &mut Response) -> reqwest::Result<Bytes> {
+/// Why a body could not be read.
+pub(crate) enum BodyError {
+    /// The connection failed or closed before the end.
+    Transport(reqwest::Error),
+    /// The body is larger than the limit; the read stopped there.
+    TooLarge,
+}
+
+/// The whole body of `response`, if it is at most `limit` bytes: the hooks' read of
+/// an answer, and the decode's of the answer they re-built. A body that arrives in
+/// one chunk (most MySafe answers, and every re-built one) is kept as it came, and
+/// when that chunk holds every byte the `Content-Length` announced, the end is not
+/// waited for; only a longer body is copied into one buffer. (Counted with callgrind
+/// against reqwest's `bytes()`, which collects through a buffer list: BENCHMARKS.md.)
+/// A body over the limit is refused on its `Content-Length`, or as soon as its
+/// bytes pass the limit, so the memory held is the limit and one chunk at most.
+pub(crate) async fn read_body(response: &mut Response, limit: u64) -> Result<Bytes, BodyError> {
     let announced = response.content_length();
-    let Some(first) = response.chunk().await? else {
+    if announced.is_some_and(|length| length > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut next = async || response.chunk().await.map_err(BodyError::Transport);
+    let Some(first) = next().await? else {
         return Ok(Bytes::new());
     };
+    if first.len() as u64 > limit {
+        return Err(BodyError::TooLarge);
+    }
     if announced == Some(first.len() as u64) {
         return Ok(first);
     }
-    let Some(second) = response.chunk().await? else {
+    let Some(second) = next().await? else {
         return Ok(first);
     };
     let expected = announced
@@ -157,9 +183,13 @@ pub(crate) async fn read_body(response: &mut Response) -> reqwest::Result<Bytes>
         .min(MAX_PRESIZE);
     let mut body = bytes::BytesMut::with_capacity(expected.max(first.len() + second.len()));
     body.extend_from_slice(&first);
-    body.extend_from_slice(&second);
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
+    let mut chunk = Some(second);
+    while let Some(more) = chunk {
+        if (body.len() + more.len()) as u64 > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&more);
+        chunk = next().await?;
     }
     Ok(body.freeze())
 }

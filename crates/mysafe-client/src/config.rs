@@ -16,6 +16,10 @@ pub const ENV_CLIENT_SECRET: &str = "MYSAFE_CLIENT_SECRET";
 /// The tenant, optional.
 pub const ENV_TENANT: &str = "MYSAFE_TENANT";
 
+/// The largest answer a client reads by default: 32 MiB, far more than MySafe's
+/// lists of thousands of items take.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+
 /// Configures and builds a [`Client`] that logs in by itself.
 ///
 /// ```no_run
@@ -43,6 +47,7 @@ pub struct ClientBuilder {
     user_agent: String,
     retry: RetryPolicy,
     refresh_margin: Duration,
+    max_response_size: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -62,6 +67,8 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("token_refresh_margin", &self.refresh_margin)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }
@@ -81,6 +88,7 @@ impl Default for ClientBuilder {
             user_agent: concat!("mysafe-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
             refresh_margin: Duration::from_secs(60),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 }
@@ -199,6 +207,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads, in bytes
+    /// ([`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB, by default). A larger answer fails
+    /// with [`Error::TooLarge`] as soon as its `Content-Length` says so or its bytes
+    /// pass the limit, so a hostile or broken server cannot make the client hold
+    /// more than about this much per call.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// How long before its expiry a token is replaced (at most half its lifetime).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
@@ -229,6 +247,10 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            // No redirect is followed: reqwest's default would re-send bodies (the
+            // client secret, a password) to wherever a 307 or 308 points, and use
+            // what that host answers. A 3xx becomes `Error::Redirected`.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(self.user_agent);
         let http = tls(
             http,
@@ -247,6 +269,7 @@ impl ClientBuilder {
             self.retry,
             self.refresh_margin,
             self.timeout,
+            self.max_response_size,
         )?;
         Ok(Client::new_with_client(&base_url, http, session))
     }

@@ -104,6 +104,32 @@ pub enum Error {
         /// The start of the body, with the values of secret-bearing keys masked.
         excerpt: String,
     },
+    /// The server answered with a redirect. The client follows none: the API
+    /// documents none, and following one would send the token, the client secret
+    /// or a password to wherever the answer points. It usually means a wrong base
+    /// URL (`http://` for `https://`, a missing path prefix) or a login page in
+    /// front of the API.
+    #[error(
+        "redirected (HTTP {status}) to {}; the client follows no redirect: check the base URL",
+        location.as_deref().unwrap_or("no usable location")
+    )]
+    Redirected {
+        /// HTTP status: 301, 302, 303, 307 or 308.
+        status: u16,
+        /// Where the redirect points: scheme, host and port only (never its path or
+        /// query, which may carry a token).
+        location: Option<String>,
+    },
+    /// The answer was larger than the client accepts
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size));
+    /// the read stopped there.
+    #[error("answer too large (HTTP {status}): over the limit of {limit} bytes")]
+    TooLarge {
+        /// HTTP status of the answer.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// Any other error status, e.g. MySafe's 500 "Unexpected error.".
     #[error("HTTP {status}: {message}")]
     Status {
@@ -285,6 +311,8 @@ impl Error {
             | Self::RateLimited { status, .. }
             | Self::Auth { status, .. }
             | Self::Undecodable { status, .. }
+            | Self::Redirected { status, .. }
+            | Self::TooLarge { status, .. }
             | Self::Status { status, .. } => Some(*status),
             _ => None,
         }
@@ -309,6 +337,23 @@ impl Error {
         } else {
             Self::Transport { message, source }
         }
+    }
+
+    /// A redirect, named by where it points: the `Location` header resolved
+    /// against the request's URL, cut to its origin.
+    pub(crate) fn redirected(
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        url: &reqwest::Url,
+        redactor: &Redactor,
+    ) -> Self {
+        let location = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| url.join(value).ok())
+            .filter(|target| target.has_host())
+            .map(|target| redactor.text(&target.origin().ascii_serialization()));
+        Self::Redirected { status, location }
     }
 
     pub(crate) fn undecodable(
@@ -656,6 +701,35 @@ mod tests {
         );
         assert!(error.is_rate_limited(), "{error:?}");
         assert_eq!(error.retry_after(), None);
+    }
+
+    #[test]
+    fn redirects_name_the_status_and_host_only() {
+        let url = reqwest::Url::parse("https://vault.example.com/api/mysafe/note").unwrap();
+        let at = |location: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("location", location.parse().unwrap());
+            Error::redirected(307, &headers, &url, &Redactor::default())
+        };
+        let error = at("http://evil.example:8080/steal?token=abc#x");
+        assert_eq!(
+            error.to_string(),
+            "redirected (HTTP 307) to http://evil.example:8080; the client follows no redirect: check the base URL"
+        );
+        assert!(!format!("{error:?}").contains("token=abc"));
+        assert!(!error.is_retryable());
+        assert_eq!(error.status(), Some(307));
+        // Relative: the same origin.
+        assert!(
+            at("/login?next=1")
+                .to_string()
+                .contains("to https://vault.example.com;")
+        );
+        let error = Error::redirected(301, &HeaderMap::new(), &url, &Redactor::default());
+        assert!(
+            error.to_string().contains("to no usable location"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use reqwest::header::AUTHORIZATION;
 use reqwest::{Request, Response};
 use tracing::{Instrument, Span};
 
-use crate::answer::{self, Answer, SentBody};
+use crate::answer::{self, Answer, BodyError, SentBody};
 use crate::retry::{self, Attempts, End, Failure, Plan, Verdict, is_retryable_status};
 use crate::session::{Bearer, Session};
 use crate::spec::{self, Operation};
@@ -108,6 +108,9 @@ fn call<'a>(
                 let redactor = answer::redactor(client, sent.as_ref());
                 answer::carry(Error::from_transport(error, &redactor))
             }
+            End::Last(Attempted::TooLarge { status, limit }) => {
+                answer::carry(Error::TooLarge { status, limit })
+            }
             End::Last(Attempted::Unsent) => answer::carry(Error::InvalidRequest(format!(
                 "{operation}: no request left to send"
             ))),
@@ -145,6 +148,11 @@ fn login(
 enum Attempted {
     Answer(Answer),
     Failed(reqwest::Error),
+    /// The answer's body is over the client's limit.
+    TooLarge {
+        status: u16,
+        limit: u64,
+    },
     /// No request was left to send (one whose body cannot be copied is sent once;
     /// the driver does not ask for another).
     Unsent,
@@ -182,7 +190,8 @@ impl Attempts for HttpAttempts<'_> {
                 let headers = std::mem::take(response.headers_mut());
                 let extensions = std::mem::take(response.extensions_mut());
                 let url = response.url().clone();
-                match answer::read_body(&mut response).await {
+                let limit = self.client.inner().shared.max_response_size;
+                match answer::read_body(&mut response, limit).await {
                     Ok(body) => {
                         if status == reqwest::StatusCode::UNAUTHORIZED
                             && let Some(used) = &self.bearer
@@ -199,11 +208,20 @@ impl Attempts for HttpAttempts<'_> {
                             body,
                         })
                     }
-                    Err(error) => Attempted::Failed(error.with_url(url)),
+                    Err(BodyError::Transport(error)) => Attempted::Failed(error.with_url(url)),
+                    // Dropped unread: the connection closes instead of carrying
+                    // the rest.
+                    Err(BodyError::TooLarge) => Attempted::TooLarge {
+                        status: status.as_u16(),
+                        limit,
+                    },
                 }
             }
             Err(error) => {
-                tracing::debug!(error = %error, "transport failure");
+                tracing::debug!(
+                    error = %crate::excerpt::Redactor::default().text(&error.to_string()),
+                    "transport failure"
+                );
                 Attempted::Failed(error)
             }
         }
@@ -219,7 +237,7 @@ impl Attempts for HttpAttempts<'_> {
                 failure: Failure::of_transport(error),
                 retry_after: None,
             },
-            Attempted::Unsent => Verdict::Done,
+            Attempted::Unsent | Attempted::TooLarge { .. } => Verdict::Done,
             Attempted::Answer(answer) => {
                 let status = answer.status.as_u16();
                 if status == 401 && self.bearer.as_ref().is_some_and(|b| !b.fresh) {
@@ -239,6 +257,7 @@ impl Attempts for HttpAttempts<'_> {
     fn status(result: &Attempted) -> Option<u16> {
         match result {
             Attempted::Answer(answer) => Some(answer.status.as_u16()),
+            Attempted::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -279,7 +298,9 @@ fn conclude(
         );
     }
     let redactor = answer::redactor(client, sent.as_ref());
-    let error = if answer.status.is_success() {
+    let error = if answer.status.is_redirection() {
+        Error::redirected(status, &answer.headers, &answer.url, &redactor)
+    } else if answer.status.is_success() {
         Error::Status {
             status,
             message: format!(

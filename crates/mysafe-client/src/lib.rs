@@ -38,7 +38,9 @@ mod secret;
 mod session;
 pub mod spec;
 
-pub use config::{ClientBuilder, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT, ENV_URL};
+pub use config::{
+    ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT, ENV_URL,
+};
 pub use error::{ApiCode, AuthFailure, Error, GatewayKind};
 pub use generated_client::*;
 pub use identifier::{Identifier, IdentifierError};

@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     /// The per-request timeout the HTTP client was built with; an attempt needs a
     /// timeout of its own only when the call's deadline is nearer.
     pub(crate) request_timeout: Duration,
+    /// The largest answer body read, in bytes.
+    pub(crate) max_response_size: u64,
 }
 
 pub(crate) struct Credentials {
@@ -51,6 +53,7 @@ impl Session {
         retry: RetryPolicy,
         refresh_margin: Duration,
         request_timeout: Duration,
+        max_response_size: u64,
     ) -> Result<Self, Error> {
         let fixed = fixed_token
             .map(|token| {
@@ -66,6 +69,7 @@ impl Session {
                 tokens: TokenCache::new(refresh_margin),
                 fixed,
                 request_timeout,
+                max_response_size,
             }),
             retry,
         })
@@ -404,6 +408,7 @@ mod tests {
             RetryPolicy::default(),
             Duration::from_secs(60),
             Duration::from_secs(30),
+            crate::config::DEFAULT_MAX_RESPONSE_SIZE,
         )
         .unwrap();
         let text = format!("{session:?}");
