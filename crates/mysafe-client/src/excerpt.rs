@@ -89,7 +89,9 @@ impl Redactor {
             };
         }
         let window = &trimmed[..floor_char_boundary(trimmed, WINDOW)];
-        let mut redacted = self.redact(window);
+        // Shown as the page reads, and searched that way: a secret is found however
+        // its characters were written as entities.
+        let mut redacted = self.redact(&unescape_html(window));
         if window.len() < trimmed.len() {
             // A secret the window cut in two is not matched whole: its start must
             // not show either.
@@ -173,11 +175,62 @@ fn spellings(secret: &str) -> Vec<String> {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;");
+        .replace('"', "&quot;");
     let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
     let percent = form.replace('+', "%20");
-    vec![secret.to_owned(), json, html, form, percent]
+    let mut out = vec![secret.to_owned(), json, form, percent];
+    // Inside a JSON string a page's markup is not unescaped first: the usual ways
+    // to write an apostrophe in HTML.
+    for apostrophe in ["'", "&#39;", "&#x27;", "&apos;"] {
+        out.push(html.replace('\'', apostrophe));
+    }
+    out
+}
+
+/// `text` with HTML's character references decoded: the named ones a page escapes
+/// with, and numeric ones. Anything else is left as it is.
+fn unescape_html(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether a JSON key holds a secret: a `format: password` name of the spec, or a
@@ -391,6 +444,15 @@ mod tests {
             "{}",
             redactor.text(form)
         );
+    }
+
+    #[test]
+    fn html_references_are_decoded() {
+        assert_eq!(
+            unescape_html("a &amp; b &lt;c&gt; &#65;&#x42; &bogus; & x"),
+            "a & b <c> AB &bogus; & x"
+        );
+        assert_eq!(unescape_html("&#xFFFFFFFF; &#;"), "&#xFFFFFFFF; &#;");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! make the client leak or misbehave. One test binary, so that the workspace links
 //! it once.
 
+mod hostile;
 mod rate_limits;
 mod server;
 

@@ -1,11 +1,13 @@
 //! A loopback HTTP/1.1 server that answers whatever a test tells it to, byte for
 //! byte: statuses and headers the simulator does not send (`Retry-After`,
-//! redirects), echoes of what the client sent. Every request it receives is
-//! recorded.
+//! redirects), echoes of what the client sent, control characters, bodies that
+//! never end or drip. Every request it receives is recorded, and the body bytes it
+//! wrote are counted.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -34,6 +36,17 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Instead of `body`: `chunk` written `repeat` times with `pause` between, and
+    /// no `Content-Length` (the end is the connection's close), unless `announce`
+    /// gives one.
+    pub stream: Option<Stream>,
+}
+
+pub struct Stream {
+    pub chunk: Vec<u8>,
+    pub repeat: u64,
+    pub pause: Duration,
+    pub announce: Option<u64>,
 }
 
 impl Reply {
@@ -42,7 +55,19 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.into().into_bytes(),
+            stream: None,
         }
+    }
+
+    pub fn text(status: u16, content_type: &str, body: impl Into<String>) -> Self {
+        let mut reply = Self::json(status, body);
+        reply.headers[0].1 = content_type.into();
+        reply
+    }
+
+    pub fn streamed(mut self, stream: Stream) -> Self {
+        self.stream = Some(stream);
+        self
     }
 
     pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -64,6 +89,8 @@ type Respond = dyn Fn(&Seen) -> Reply + Send + Sync;
 pub struct Server {
     addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// Body bytes written to clients so far.
+    written: Arc<AtomicU64>,
 }
 
 impl Server {
@@ -71,17 +98,22 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let written = Arc::new(AtomicU64::new(0));
         let respond: Arc<Respond> = Arc::new(respond);
-        let log = seen.clone();
+        let (log, count) = (seen.clone(), written.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (respond, log) = (respond.clone(), log.clone());
+                let (respond, log, count) = (respond.clone(), log.clone(), count.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, &*respond, &log).await;
+                    let _ = serve(stream, &*respond, &log, &count).await;
                 });
             }
         });
-        Server { addr, seen }
+        Server {
+            addr,
+            seen,
+            written,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -91,12 +123,17 @@ impl Server {
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
+
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::SeqCst)
+    }
 }
 
 async fn serve(
     mut stream: TcpStream,
     respond: &Respond,
     log: &Mutex<Vec<Seen>>,
+    written: &AtomicU64,
 ) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     let head_end = loop {
@@ -147,8 +184,29 @@ async fn serve(
     for (name, value) in &reply.headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
-    out.push_str(&format!("content-length: {}\r\n\r\n", reply.body.len()));
+    let announced = match &reply.stream {
+        None => Some(reply.body.len() as u64),
+        Some(streamed) => streamed.announce,
+    };
+    if let Some(length) = announced {
+        out.push_str(&format!("content-length: {length}\r\n"));
+    }
+    out.push_str("\r\n");
     stream.write_all(out.as_bytes()).await?;
-    stream.write_all(&reply.body).await?;
+    match reply.stream {
+        None => {
+            stream.write_all(&reply.body).await?;
+            written.fetch_add(reply.body.len() as u64, Ordering::SeqCst);
+        }
+        Some(streamed) => {
+            for _ in 0..streamed.repeat {
+                stream.write_all(&streamed.chunk).await?;
+                written.fetch_add(streamed.chunk.len() as u64, Ordering::SeqCst);
+                if !streamed.pause.is_zero() {
+                    tokio::time::sleep(streamed.pause).await;
+                }
+            }
+        }
+    }
     stream.shutdown().await
 }
