@@ -20,6 +20,7 @@ pub enum Verdict {
 pub fn verdict(spec: &SpecIndex, example: &Example, target: &Target) -> Result<Verdict> {
     let (operation, status) = match target {
         Target::NotInSpec(what) => return Ok(Verdict::NotInSpec(what.clone())),
+        Target::Unknown(why) => return Ok(Verdict::Rejected(why.clone())),
         Target::NoStatus { .. } => {
             return Ok(Verdict::Rejected(
                 "the page does not say which status this answer is for".to_owned(),
@@ -120,7 +121,7 @@ pub fn report_page(
             Target::Request { operation } => format!("{operation} request"),
             Target::Response { operation, status } => format!("{operation} {status}"),
             Target::NoStatus { operation } => format!("{operation} ?"),
-            Target::NotInSpec(_) => String::new(),
+            Target::NotInSpec(_) | Target::Unknown(_) => String::new(),
         };
         let verdict = verdict(spec, &located.example, &located.target)?;
         summary.examples += 1;
@@ -139,7 +140,7 @@ pub fn report_page(
             }
         };
         let text = match &located.target {
-            Target::NotInSpec(_) => format!("{label}:{line}: {verdict}"),
+            Target::NotInSpec(_) | Target::Unknown(_) => format!("{label}:{line}: {verdict}"),
             _ => format!("{label}:{line}: {what}: {verdict}"),
         };
         lines.push((line, text));

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use super::*;
 
-fn spec() -> SpecIndex {
+pub(super) fn spec() -> SpecIndex {
     load_spec(&crate::project_root().join(crate::spec::SPEC_PATH)).unwrap()
 }
 
 /// The report lines of one page given as text, without the page label.
-fn check(text: &str) -> Vec<String> {
+pub(super) fn check(text: &str) -> Vec<String> {
     let page = PageFile {
         path: PathBuf::from("page.md"),
         label: "page".to_owned(),
@@ -356,7 +356,7 @@ fn harvesting_the_seed_pages_reproduces_the_committed_fixtures() {
 }
 
 /// Writes `pages` (name, text) into a fresh directory with an empty manifest.
-fn harvest_fixture_dir(
+pub(super) fn harvest_fixture_dir(
     pages: &[(&str, &str)],
 ) -> (tempfile::TempDir, HarvestOptions, Vec<PageFile>) {
     let tmp = tempfile::tempdir().unwrap();
