@@ -21,29 +21,17 @@ fn growth(n: usize, make: impl Fn(usize) -> String) -> f64 {
     ratio
 }
 
-/// A page scraped from the rendered docs: no fences at all, an example request and
-/// an answer per operation, `blocks` times.
-fn unfenced_page(bytes: usize) -> String {
-    let block = "Example request\n\nPOST {{url}}api/mysafe/password/inactive/10\n\nResponse\n\n\
-                 HTTP/1.1 200 OK\n{\n    \"code\": 200,\n    \"response\": { \"status\": 200, \
-                 \"message\": \"Password successfully deactivated\" }\n}\nInfo\n\n";
-    let mut page = String::from("POST | Disable password\n\n");
-    while page.len() < bytes {
-        page.push_str(block);
-    }
-    page
-}
-
 #[test]
 fn extraction_of_a_multi_megabyte_unfenced_page_is_linear() {
-    let page = unfenced_page(2 << 20);
+    let page = sample_pages::unfenced(2 << 20);
     let examples = extract::page(&page)
         .events
         .iter()
         .filter(|e| matches!(e, extract::Event::Example(_)))
         .count();
     assert!(examples > 10_000, "{examples}");
-    let ratio = growth(2 << 20, unfenced_page);
+    let ratio = growth(2 << 20, sample_pages::unfenced);
+    assert!(growth(2 << 20, sample_pages::fenced) < 2.2);
     assert!(ratio < 2.2, "work grew {ratio:.2} times for twice the page");
 }
 
@@ -52,7 +40,8 @@ fn extraction_is_linear_on_pathological_lines() {
     let line = |unit: &'static str| move |n: usize| unit.repeat(n / unit.len());
     let lines =
         |unit: &'static str| move |n: usize| format!("{unit}\n").repeat(n / (unit.len() + 1));
-    let cases: [(&str, Box<dyn Fn(usize) -> String>); 7] = [
+    type MakePage = Box<dyn Fn(usize) -> String>;
+    let cases: [(&str, MakePage); 7] = [
         ("one line of `&`", Box::new(line("&"))),
         ("one line of `&amp`", Box::new(line("&amp"))),
         ("one line of `<a`", Box::new(line("<a"))),

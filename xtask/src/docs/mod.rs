@@ -11,6 +11,8 @@ mod harvest;
 mod hostile_tests;
 mod locate;
 mod manifest;
+#[cfg(test)]
+mod sample_pages;
 mod spec_index;
 #[cfg(test)]
 mod tests;
