@@ -312,7 +312,11 @@ fn resolve(path: &Path) -> Result<PathBuf> {
 fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     let cannot_write = || format!("{}: cannot write", path.display());
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let mut file = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new(".")))
+    // Named so that one left by a killed run says where it came from.
+    let mut file = tempfile::Builder::new()
+        .prefix(".harvest-")
+        .suffix(".tmp")
+        .tempfile_in(dir.unwrap_or(Path::new(".")))
         .with_context(cannot_write)?;
     file.write_all(contents.as_bytes())
         .with_context(cannot_write)?;

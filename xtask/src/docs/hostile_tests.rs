@@ -403,3 +403,43 @@ fn secrets_in_the_pages_urls_are_not_printed() {
         outcome.report
     );
 }
+
+/// Odd markup around links, request lines and URLs neither panics nor loops, in the
+/// extractor, the locator or the redaction of what is printed.
+#[test]
+fn odd_links_request_lines_and_urls_do_not_panic() {
+    let odd = [
+        "[a](",
+        "![",
+        "](",
+        "[](x)",
+        "![](x)",
+        "[[x](y)](z)",
+        "POST [x](/y",
+        "POST /",
+        "POST [a](b)/c",
+        "GET https://@",
+        "GET ://",
+        "a@b:c@",
+        "?=",
+        "token=",
+        "Bearer",
+        "Bearer ",
+        "x=&y=",
+        "\u{0}[{",
+        "{\"a\": \"\\",
+        "[{\"a\": 1}] [{",
+        "# [x](y)\nPOST [l](u)/api/x\n{\"a\": 1}",
+        "POST é/ü",
+        "é=é",
+        "https://é:é@é/é?token=é",
+    ];
+    let spec = super::tests::spec();
+    for text in odd {
+        let findings = locate::locate(&extract::page(text), &spec);
+        for located in &findings.examples {
+            check::verdict(&spec, &located.example, &located.target).unwrap();
+        }
+        let _ = crate::redact::secrets(text);
+    }
+}

@@ -64,8 +64,8 @@ impl Manifest {
         self.upsert_all([entry]);
     }
 
-    /// [`upsert`](Self::upsert) for each of `entries`, finding entries by hash, so
-    /// the work is linear in the number of entries.
+    /// Adds each of `entries`, or replaces the entry for the same file in place,
+    /// finding entries by hash, so the work is linear in the number of entries.
     pub fn upsert_all(&mut self, entries: impl IntoIterator<Item = Entry>) {
         let mut by_file: HashMap<String, usize> = self
             .entries
