@@ -53,6 +53,16 @@ fn xtask_in(clone: &Path, cwd: &Path, args: &[&str]) -> Output {
         .expect("the xtask binary runs")
 }
 
+/// `codegen --check` run from `cwd` as a person runs the binary, without cargo.
+fn check_outside_cargo(cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check"])
+        .current_dir(cwd)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .unwrap()
+}
+
 fn read(path: PathBuf) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -95,12 +105,7 @@ fn a_binary_shared_by_two_clones_works_on_the_clone_it_runs_in() {
 fn without_cargo_the_workspace_is_the_one_above_the_current_directory() {
     let clone = second_clone();
     let deep = clone.path().join("crates/mysafe-client/src");
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["codegen", "--check"])
-        .current_dir(&deep)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
+    let out = check_outside_cargo(&deep);
     assert!(
         out.status.success(),
         "{}",
@@ -109,24 +114,14 @@ fn without_cargo_the_workspace_is_the_one_above_the_current_directory() {
     // With the clone's client made stale, the check fails there, so it is the
     // clone's client that was checked.
     std::fs::write(clone.path().join(GENERATED), "// stale\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["codegen", "--check"])
-        .current_dir(&deep)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
+    let out = check_outside_cargo(&deep);
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn outside_any_clone_the_error_is_one_line() {
     let nowhere = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["codegen", "--check"])
-        .current_dir(nowhere.path())
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
+    let out = check_outside_cargo(nowhere.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
