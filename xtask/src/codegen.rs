@@ -11,9 +11,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
-use schemars::schema::{InstanceType, SchemaObject};
+use schemars::schema::{InstanceType, SchemaObject, StringValidation};
 
 use crate::spec;
+
+pub mod httpmock;
 
 /// Where the generated client goes, relative to the workspace root.
 pub const OUTPUT_PATH: &str = "crates/mysafe-client/src/generated_client.rs";
@@ -30,7 +32,16 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
     let spec = spec::load(spec_path)?;
     let code = generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
     let out = root.join(OUTPUT_PATH);
-    ensure_file_contents(&out, OUTPUT_PATH, &code, check)
+    let client = ensure_file_contents(&out, OUTPUT_PATH, &code, check)?;
+    let mocks =
+        httpmock::generate(&spec.openapi).with_context(|| spec_path.display().to_string())?;
+    let out = root.join(httpmock::OUTPUT_PATH);
+    let mocks = ensure_file_contents(&out, httpmock::OUTPUT_PATH, &mocks, check)?;
+    Ok(if client == ExitCode::SUCCESS {
+        mocks
+    } else {
+        client
+    })
 }
 
 /// The generator settings. Secret-bearing fields are marked `format: password` in
@@ -50,16 +61,29 @@ pub fn settings() -> GenerationSettings {
             "crate::Session"
                 .parse()
                 .expect("a Rust path is a valid token stream"),
-        )
-        .with_conversion(
+        );
+    // typify matches a conversion against the whole schema, validation included, so
+    // each string validation that a `format: password` field carries in the spec
+    // needs its own entry (`minLength: 1` on the required secrets of the create
+    // requests). The test `every_password_field_is_a_secret` fails when one is
+    // missing: the field would become a plain-`String` newtype that prints itself.
+    for min_length in [None, Some(1)] {
+        settings.with_conversion(
             SchemaObject {
                 instance_type: Some(InstanceType::String.into()),
                 format: Some("password".to_owned()),
+                string: min_length.map(|min_length| {
+                    Box::new(StringValidation {
+                        min_length: Some(min_length),
+                        ..StringValidation::default()
+                    })
+                }),
                 ..SchemaObject::default()
             },
             "crate::Secret",
             std::iter::empty(),
         );
+    }
     settings
 }
 
@@ -161,6 +185,67 @@ mod tests {
             code.contains("pub client_secret: crate::Secret"),
             "client_secret"
         );
+    }
+
+    /// Every property the spec marks `format: password`, whatever else its schema
+    /// says (`minLength`, `nullable`), is a `crate::Secret` field of its generated
+    /// struct.
+    #[test]
+    fn every_password_field_is_a_secret() {
+        use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+        use quote::ToTokens;
+
+        let spec = spec::parse(&spec_text()).unwrap();
+        let file = syn::parse_file(&generate(&spec.openapi).unwrap()).unwrap();
+        let mut field_types = std::collections::HashMap::new();
+        for item in &file.items {
+            let syn::Item::Mod(module) = item else {
+                continue;
+            };
+            if module.ident != "types" {
+                continue;
+            }
+            for item in module.content.iter().flat_map(|(_, items)| items) {
+                let syn::Item::Struct(strukt) = item else {
+                    continue;
+                };
+                for field in &strukt.fields {
+                    if let Some(name) = &field.ident {
+                        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+                        field_types.insert((strukt.ident.to_string(), name.to_string()), ty);
+                    }
+                }
+            }
+        }
+        let schemas = &spec.openapi.components.as_ref().unwrap().schemas;
+        let mut checked = 0;
+        for (schema_name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                continue;
+            };
+            for (property, property_schema) in &object.properties {
+                let ReferenceOr::Item(property_schema) = property_schema else {
+                    continue;
+                };
+                let SchemaKind::Type(Type::String(string)) = &property_schema.schema_kind else {
+                    continue;
+                };
+                if string.format != VariantOrUnknownOrEmpty::Item(StringFormat::Password) {
+                    continue;
+                }
+                let key = (schema_name.clone(), property.clone());
+                let ty = field_types
+                    .get(&key)
+                    .unwrap_or_else(|| panic!("no generated field {key:?}"));
+                assert!(ty.contains("crate::Secret"), "{key:?} is {ty}");
+                checked += 1;
+            }
+        }
+        // The spec has secrets in the token exchange, passwords, notes and API secrets.
+        assert!(checked >= 10, "only {checked} password fields found");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod codegen;
 mod diff;
 mod docs;
+mod pr_comment;
 mod redact;
 mod spec;
 mod workspace;
@@ -34,18 +35,23 @@ enum Command {
     Diff(diff::Args),
     /// Check the vendor's doc pages against the spec, or harvest their examples.
     Docs(docs::DocsArgs),
+    /// Create or edit the one pull-request comment that carries a marker (CI).
+    PrComment(pr_comment::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = workspace::from_env().and_then(|root| match cli.command {
-        Command::Codegen { check, spec } => {
+    // The clone to work on, found when the command runs (`workspace.rs` says why).
+    let root = workspace::from_env;
+    let result = match cli.command {
+        Command::Codegen { check, spec } => root().and_then(|root| {
             let spec = spec.unwrap_or_else(|| root.join(spec::SPEC_PATH));
             codegen::run(&root, &spec, check)
-        }
-        Command::Diff(args) => diff::run(&root, args),
-        Command::Docs(args) => docs::run(&root, args),
-    });
+        }),
+        Command::Diff(args) => root().and_then(|root| diff::run(&root, args)),
+        Command::Docs(args) => root().and_then(|root| docs::run(&root, args)),
+        Command::PrComment(args) => pr_comment::run(args),
+    };
     match result {
         Ok(code) => code,
         Err(err) => {

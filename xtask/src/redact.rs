@@ -46,7 +46,12 @@ pub fn secrets(text: &str) -> String {
 
 /// Ends a word: URLs, parameters and tokens never span one of these.
 fn ends_word(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b'`' | b'"' | b'\'' | b'(' | b')' | b'<' | b'>' | b',')
+    // `\` too: in JSON text, `\"` ends a quoted URL.
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'`' | b'"' | b'\'' | b'\\' | b'(' | b')' | b'<' | b'>' | b','
+        )
 }
 
 /// Ends a parameter's value.

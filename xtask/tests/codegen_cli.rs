@@ -111,3 +111,26 @@ fn invalid_specs_give_one_line_errors() {
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
 }
+
+/// The mocks are generated from the same spec: a change that reaches them shows in
+/// the check's diff of `generated_httpmock.rs` as well.
+#[test]
+fn a_spec_change_also_stales_the_mocks() {
+    let spec = spec_variant("moved.yaml", |t| {
+        t.replace(
+            "/api/mysafe/password/inactive/{identifier}:",
+            "/api/mysafe/password/deactivate/{identifier}:",
+        )
+    });
+    let out = xtask(&["codegen", "--check", "--spec", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("--- a/crates/mysafe-client-httpmock/src/generated_httpmock.rs"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(r#"+                        regex::Regex::new("^/api/mysafe/password/deactivate/[^/]*$")"#),
+        "{diff}"
+    );
+}

@@ -1,5 +1,6 @@
 //! The xtask binary as it runs on real set-ups: one target directory shared by two
-//! clones (or git worktrees), run from a subdirectory, or outside any clone.
+//! clones (or git worktrees), run from a subdirectory, or outside any clone; and
+//! what it prints when the pages or the arguments hold secrets.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -152,4 +153,36 @@ fn an_error_line_that_quotes_a_url_is_redacted() {
         !stderr.contains("hunter2") && !stderr.contains("s3cr3t"),
         "{stderr}"
     );
+}
+
+#[test]
+fn both_report_formats_mask_the_secrets_a_page_quotes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("page.md");
+    std::fs::write(
+        &page,
+        "`GET` `https://ops:s3cr3t@pam.example.com/api/pam/device/14?client_secret=k3y`\n\n\
+         ```json\n{\"code\": 200, \"device\": {}}\n```\n",
+    )
+    .unwrap();
+    let page = page.to_string_lossy().into_owned();
+    for format in ["text", "json"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["docs", "check", "--format", format, &page])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(
+            !stdout.contains("s3cr3t") && !stdout.contains("k3y"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("https://***@pam.example.com/api/pam/device/14?client_secret=***"),
+            "{stdout}"
+        );
+        if format == "json" {
+            serde_json::from_str::<serde_json::Value>(&stdout).expect("still one JSON document");
+        }
+    }
 }

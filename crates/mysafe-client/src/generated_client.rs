@@ -127,7 +127,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateApiSecretRequest {
         ///Client ID of the application.
-        pub client_id: ::std::string::String,
+        pub client_id: CreateApiSecretRequestClientId,
         ///The client secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_secret: ::std::option::Option<crate::Secret>,
@@ -141,7 +141,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<::std::string::String>,
         ///Name of the API secret.
-        pub name: ::std::string::String,
+        pub name: CreateApiSecretRequestName,
         ///Notes on the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<::std::string::String>,
@@ -149,7 +149,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::string::String>,
         ///URL of the API the secret is used with.
-        pub url: ::std::string::String,
+        pub url: CreateApiSecretRequestUrl,
         ///Users to share the API secret with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users_allowed: ::std::vec::Vec<UserGrant>,
@@ -159,6 +159,169 @@ pub mod types {
             Default::default()
         }
     }
+    ///Client ID of the application.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateApiSecretRequestClientId(::std::string::String);
+    impl ::std::ops::Deref for CreateApiSecretRequestClientId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateApiSecretRequestClientId> for ::std::string::String {
+        fn from(value: CreateApiSecretRequestClientId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateApiSecretRequestClientId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateApiSecretRequestClientId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateApiSecretRequestClientId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateApiSecretRequestClientId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Name of the API secret.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateApiSecretRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateApiSecretRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateApiSecretRequestName> for ::std::string::String {
+        fn from(value: CreateApiSecretRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateApiSecretRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateApiSecretRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateApiSecretRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateApiSecretRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///URL of the API the secret is used with.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateApiSecretRequestUrl(::std::string::String);
+    impl ::std::ops::Deref for CreateApiSecretRequestUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateApiSecretRequestUrl> for ::std::string::String {
+        fn from(value: CreateApiSecretRequestUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateApiSecretRequestUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateApiSecretRequestUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateApiSecretRequestUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateApiSecretRequestUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A new note.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateNoteRequest {
@@ -166,7 +329,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<GroupGrant>,
         ///Name of the note.
-        pub name: ::std::string::String,
+        pub name: CreateNoteRequestName,
         ///Content of the note, at most 900 characters (error 1001 beyond).
         pub note: crate::Secret,
         ///Tags, comma separated.
@@ -181,6 +344,60 @@ pub mod types {
             Default::default()
         }
     }
+    ///Name of the note.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateNoteRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateNoteRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateNoteRequestName> for ::std::string::String {
+        fn from(value: CreateNoteRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateNoteRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateNoteRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateNoteRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateNoteRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A new password.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreatePasswordRequest {
@@ -188,7 +405,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<GroupGrant>,
         ///Name of the password.
-        pub name: ::std::string::String,
+        pub name: CreatePasswordRequestName,
         ///Notes on the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<::std::string::String>,
@@ -204,7 +421,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
         ///Username of the account.
-        pub username: ::std::string::String,
+        pub username: CreatePasswordRequestUsername,
         ///Users to share the password with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users_allowed: ::std::vec::Vec<UserGrant>,
@@ -212,6 +429,115 @@ pub mod types {
     impl CreatePasswordRequest {
         pub fn builder() -> builder::CreatePasswordRequest {
             Default::default()
+        }
+    }
+    ///Name of the password.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreatePasswordRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreatePasswordRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreatePasswordRequestName> for ::std::string::String {
+        fn from(value: CreatePasswordRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreatePasswordRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreatePasswordRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreatePasswordRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePasswordRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Username of the account.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreatePasswordRequestUsername(::std::string::String);
+    impl ::std::ops::Deref for CreatePasswordRequestUsername {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreatePasswordRequestUsername> for ::std::string::String {
+        fn from(value: CreatePasswordRequestUsername) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreatePasswordRequestUsername {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreatePasswordRequestUsername {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreatePasswordRequestUsername {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreatePasswordRequestUsername {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /**Body of every error answer. It decodes three shapes: the MySafe envelope
@@ -1435,7 +1761,7 @@ by IP address, where the tenant cannot be told from the host name.
         #[derive(Clone, Debug)]
         pub struct CreateApiSecretRequest {
             client_id: ::std::result::Result<
-                ::std::string::String,
+                super::CreateApiSecretRequestClientId,
                 ::std::string::String,
             >,
             client_secret: ::std::result::Result<
@@ -1454,7 +1780,10 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                super::CreateApiSecretRequestName,
+                ::std::string::String,
+            >,
             notes: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1463,7 +1792,10 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                super::CreateApiSecretRequestUrl,
+                ::std::string::String,
+            >,
             users_allowed: ::std::result::Result<
                 ::std::vec::Vec<super::UserGrant>,
                 ::std::string::String,
@@ -1488,7 +1820,7 @@ by IP address, where the tenant cannot be told from the host name.
         impl CreateApiSecretRequest {
             pub fn client_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateApiSecretRequestClientId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_id = value
@@ -1552,7 +1884,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateApiSecretRequestName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1588,7 +1920,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateApiSecretRequestUrl>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -1654,7 +1986,10 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::GroupGrant>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                super::CreateNoteRequestName,
+                ::std::string::String,
+            >,
             note: ::std::result::Result<crate::Secret, ::std::string::String>,
             tags: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1693,7 +2028,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateNoteRequestName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1771,7 +2106,10 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::GroupGrant>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                super::CreatePasswordRequestName,
+                ::std::string::String,
+            >,
             notes: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1790,7 +2128,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::string::String,
             >,
             username: ::std::result::Result<
-                ::std::string::String,
+                super::CreatePasswordRequestUsername,
                 ::std::string::String,
             >,
             users_allowed: ::std::result::Result<
@@ -1830,7 +2168,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreatePasswordRequestName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -1902,7 +2240,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn username<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreatePasswordRequestUsername>,
                 T::Error: ::std::fmt::Display,
             {
                 self.username = value
@@ -4772,6 +5110,10 @@ const _: () = {
 impl Client {
     /**List the notes the caller can see
 
+Lists notes stored in MySafe, optionally filtered. Each entry carries the
+`identifier` used by every other note operation; the content is left out.
+
+
 Sends a `GET` request to `/api/mysafe/note`
 
 Arguments:
@@ -4868,6 +5210,10 @@ let response = client.update_note()
         builder::UpdateNote::new(self)
     }
     /**Get one note, including its content
+
+Returns the note with its content (`note`), which create and update answers
+leave out.
+
 
 Sends a `GET` request to `/api/mysafe/note/{identifier}`
 
@@ -5015,6 +5361,11 @@ let response = client.get_password()
     }
     /**List the API secrets the caller can see
 
+Lists API secrets stored in MySafe, optionally filtered. Each entry carries the
+`identifier` used by every other API secret operation; the client secret is
+left out.
+
+
 Sends a `GET` request to `/api/mysafe/secretapi`
 
 Arguments:
@@ -5114,6 +5465,11 @@ let response = client.update_api_secret()
         builder::UpdateApiSecret::new(self)
     }
     /**Get one API secret, including its client secret
+
+Returns the API secret with its client secret. Fails with 1009 when the API
+secret is inactive. This answer names shared users `name`, where create and
+update answers say `username`.
+
 
 Sends a `GET` request to `/api/mysafe/secretapi/{identifier}`
 

@@ -3,6 +3,8 @@
 //! MySafe answers 200 both when it changed the state and when the item already was
 //! in it; only the message differs ("Password successfully deactivated" versus
 //! "Password has already been deactivated", and the same for notes and API secrets).
+//! The spec lists each operation's messages (`x-outcome-messages`);
+//! `tests/spec_facts.rs` checks that this reading gives every one its outcome.
 
 use crate::types::StatusResponse;
 

@@ -1,6 +1,7 @@
 //! The OAuth 2.0 client-credentials endpoint and the bearer check.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::time::{Duration, Instant};
 
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
@@ -13,43 +14,73 @@ use crate::answer::{self, Answer};
 use crate::config::Application;
 
 /// Issued access tokens, each bound to the application that asked for it.
+///
+/// Checking a token is a map lookup, and issuing one drops the expired tokens from a
+/// heap ordered by expiry, so both cost the same however many tokens are live (the
+/// test `pruning_looks_only_at_expired_tokens` counts it).
 #[derive(Default)]
 pub struct TokenStore {
     tokens: HashMap<String, Issued>,
+    /// Tokens that expire, soonest first.
+    expiries: BinaryHeap<Reverse<(Instant, String)>>,
 }
 
 struct Issued {
     client_id: String,
-    expires_at: Instant,
+    /// `None`: the lifetime reaches beyond what `Instant` can represent, so the
+    /// token never expires.
+    expires_at: Option<Instant>,
 }
 
 impl TokenStore {
-    pub fn issue(&mut self, client_id: &str, ttl: Duration) -> String {
-        let now = Instant::now();
+    /// A new token for `client_id`, valid for `ttl` from `now`.
+    pub fn issue(&mut self, client_id: &str, ttl: Duration, now: Instant) -> String {
         // Expired tokens can never be valid again; dropping them keeps a long
         // benchmark run from growing the map without bound.
-        self.tokens.retain(|_, issued| issued.expires_at > now);
+        self.prune(now);
         let token = crate::random::hex(32);
+        // `now + ttl` would panic for a huge `--token-ttl`: saturate instead.
+        let expires_at = now.checked_add(ttl);
+        if let Some(at) = expires_at {
+            self.expiries.push(Reverse((at, token.clone())));
+        }
         self.tokens.insert(
             token.clone(),
             Issued {
                 client_id: client_id.to_owned(),
-                expires_at: now + ttl,
+                expires_at,
             },
         );
         token
     }
 
-    /// The client id a valid, unexpired token was issued to.
-    pub fn check(&self, token: &str) -> Option<&str> {
+    /// The client id a valid token was issued to, if it has not expired by `now`.
+    pub fn check(&self, token: &str, now: Instant) -> Option<&str> {
         self.tokens
             .get(token)
-            .filter(|issued| issued.expires_at > Instant::now())
+            .filter(|issued| issued.expires_at.is_none_or(|at| at > now))
             .map(|issued| issued.client_id.as_str())
     }
 
     pub fn revoke_all(&mut self) {
         self.tokens.clear();
+        self.expiries.clear();
+    }
+
+    /// Drops the tokens expired by `now`. Returns how many heap entries it looked
+    /// at, which is the expired ones and one more, never the live ones.
+    fn prune(&mut self, now: Instant) -> usize {
+        let mut examined = 0;
+        while let Some(Reverse((at, _))) = self.expiries.peek() {
+            examined += 1;
+            if *at > now {
+                break;
+            }
+            if let Some(Reverse((_, token))) = self.expiries.pop() {
+                self.tokens.remove(&token);
+            }
+        }
+        examined
     }
 }
 
@@ -193,12 +224,64 @@ mod tests {
     #[test]
     fn tokens_expire_and_revoke() {
         let mut store = TokenStore::default();
-        let live = store.issue("app", Duration::from_secs(60));
-        let dead = store.issue("app", Duration::ZERO);
-        assert_eq!(store.check(&live), Some("app"));
-        assert_eq!(store.check(&dead), None);
-        assert_eq!(store.check("unknown"), None);
+        let now = Instant::now();
+        let live = store.issue("app", Duration::from_secs(60), now);
+        let dead = store.issue("app", Duration::ZERO, now);
+        assert_eq!(store.check(&live, now), Some("app"));
+        assert_eq!(store.check(&dead, now), None);
+        assert_eq!(store.check("unknown", now), None);
+        let later = now + Duration::from_secs(60);
+        assert_eq!(store.check(&live, later), None, "expired at its deadline");
+        let live = store.issue("app", Duration::from_secs(60), later);
         store.revoke_all();
-        assert_eq!(store.check(&live), None);
+        assert_eq!(store.check(&live, later), None);
+    }
+
+    #[test]
+    fn a_lifetime_beyond_the_clock_saturates_instead_of_panicking() {
+        let mut store = TokenStore::default();
+        let now = Instant::now();
+        let forever = store.issue("app", Duration::MAX, now);
+        let far = now + Duration::from_secs(100 * 365 * 24 * 3600);
+        assert_eq!(store.check(&forever, far), Some("app"));
+        // Later issues prune around it without touching it.
+        store.issue("app", Duration::ZERO, far);
+        store.issue("app", Duration::from_secs(1), far);
+        assert_eq!(store.check(&forever, far), Some("app"));
+        assert_eq!(
+            token_answer("t".into(), Duration::MAX)
+                .body
+                .windows(b"9223372036854775807".len())
+                .filter(|w| w == b"9223372036854775807")
+                .count(),
+            1,
+            "expires_in is capped at i64::MAX"
+        );
+    }
+
+    /// The work of issuing a token does not grow with the number of live tokens: the
+    /// pruning looks at the expired tokens and one more. (A scan of every token,
+    /// as `retain` did, looked at all 10,000.)
+    #[test]
+    fn pruning_looks_only_at_expired_tokens() {
+        let mut store = TokenStore::default();
+        let now = Instant::now();
+        for _ in 0..1_000 {
+            store.issue("app", Duration::from_secs(1), now);
+        }
+        for _ in 0..10_000 {
+            store.issue("app", Duration::from_secs(3600), now);
+        }
+        assert_eq!(store.tokens.len(), 11_000);
+        let later = now + Duration::from_secs(2);
+        assert_eq!(
+            store.prune(later),
+            1_001,
+            "the 1,000 expired, then one live"
+        );
+        assert_eq!(store.tokens.len(), 10_000);
+        assert_eq!(store.prune(later), 1, "10,000 live tokens, one looked at");
+        let token = store.issue("app", Duration::from_secs(3600), later);
+        assert_eq!(store.check(&token, later), Some("app"));
     }
 }

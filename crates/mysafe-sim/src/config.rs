@@ -1,14 +1,23 @@
-//! What a simulator is started with: the applications it knows and the token lifetime.
+//! What a simulator is started with: the applications it knows, the token lifetime
+//! and how long it waits for a request's header.
 
 use std::time::Duration;
 
-/// Settings of a simulator; [`SimConfig::default`] is one application and one-hour
-/// tokens, as a fresh MySafe installation hands out.
+/// Settings of a simulator; [`SimConfig::default`] is one application, one-hour
+/// tokens, as a fresh MySafe installation hands out, and a 60 s header-read timeout.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
     /// Lifetime of issued tokens; `expires_in` reports it in whole seconds, rounded
-    /// down, so a client that trusts `expires_in` never keeps a token too long.
+    /// down, so a client that trusts `expires_in` never keeps a token too long. A
+    /// lifetime too long for the clock to represent (`Duration::MAX`) saturates: such
+    /// tokens never expire, and `expires_in` is capped at `i64::MAX`.
     pub token_ttl: Duration,
+    /// How long a connection may take to send a request's complete header before the
+    /// simulator closes it without an answer. The wait also runs while a kept-alive
+    /// connection sits idle between requests, so an idle connection is closed after
+    /// it too, as Kong's nginx does with its 60 s `client_header_timeout` and
+    /// `keepalive_timeout`.
+    pub header_read_timeout: Duration,
     /// The applications (access key authorizations) that may ask for tokens. Items
     /// belong to the application whose token created them.
     pub applications: Vec<Application>,
@@ -18,6 +27,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         Self {
             token_ttl: Duration::from_secs(3600),
+            header_read_timeout: Duration::from_secs(60),
             applications: vec![Application::generate()],
         }
     }

@@ -26,6 +26,24 @@
 //! Items belong to the application whose token created them. Another application
 //! gets 1006 unless the item is shared with it: sharing names users, and the
 //! simulator takes an application's client id as its user name.
+//!
+//! # In a dependent's tests
+//!
+//! ```toml
+//! [dev-dependencies]
+//! mysafe-sim = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! Build the client with `mysafe_client::Client::builder()`, giving it
+//! [`Sim::url`], [`Sim::client_id`] and [`Sim::client_secret`]. [`spawn_with`]
+//! takes a [`SimConfig`] for other token lifetimes and several applications;
+//! [`Sim::inject`] queues [`Fault`]s; [`Sim::stats`] counts what the client sent;
+//! [`Sim::revoke_tokens`] makes every issued token fail with 401.
+//!
+//! The simulator is for state and behaviour across calls. For exact per-test
+//! expectations on one request and its answer, without state, the
+//! `mysafe-client-httpmock` crate has a typed httpmock mock for every operation.
 
 mod answer;
 mod auth;

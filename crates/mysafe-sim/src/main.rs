@@ -17,7 +17,8 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
-    /// Lifetime of issued tokens, in seconds.
+    /// Lifetime of issued tokens, in seconds; one beyond what the clock can
+    /// represent gives tokens that never expire.
     #[arg(long, default_value_t = 3600)]
     token_ttl: u64,
 }
@@ -25,8 +26,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
+    let token_ttl = Duration::from_secs(args.token_ttl);
     let config = SimConfig {
-        token_ttl: Duration::from_secs(args.token_ttl),
+        token_ttl,
         ..SimConfig::default()
     };
     let sim = mysafe_sim::spawn_on(SocketAddr::new(args.bind, args.port), config).await?;
@@ -38,7 +40,12 @@ async fn main() -> std::io::Result<()> {
     println!("MYSAFE_CLIENT_ID={}", sim.client_id());
     println!("MYSAFE_CLIENT_SECRET={}", sim.client_secret());
     println!();
-    println!("Tokens last {} s. Press Ctrl-C to stop.", args.token_ttl);
+    // The same saturation as the token store's (`SimConfig::token_ttl`).
+    if std::time::Instant::now().checked_add(token_ttl).is_some() {
+        println!("Tokens last {} s. Press Ctrl-C to stop.", args.token_ttl);
+    } else {
+        println!("Tokens never expire. Press Ctrl-C to stop.");
+    }
     tokio::signal::ctrl_c().await?;
     sim.shutdown().await;
     Ok(())

@@ -15,28 +15,65 @@ use crate::answer::MySafeError;
 ///
 /// Errors name the field, never its value: the value may be a password.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8], required: &[&str]) -> Result<T, MySafeError> {
-    let map = if body.iter().all(u8::is_ascii_whitespace) {
-        Map::new()
-    } else {
-        match serde_json::from_slice(body) {
-            Ok(Value::Object(map)) => map,
-            _ => {
-                return Err(MySafeError::new(
-                    1001,
-                    "1001: The request body is not a JSON object",
-                ));
-            }
-        }
-    };
+    let map = json_object(body)?;
     for field in required {
         match map.get(*field) {
             None | Some(Value::Null) => return Err(MySafeError::not_informed(field)),
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                return Err(MySafeError::not_informed(field));
-            }
+            Some(value) if is_blank(value) => return Err(MySafeError::not_informed(field)),
             _ => {}
         }
     }
+    decode(map, required)
+}
+
+/// Parses an update body into `T`. Every field may be left out, but one that create
+/// requires (`required`) cannot be sent blank: the pages are silent, and the
+/// simulator refuses it with the same 1001 as create rather than keep an item that
+/// create would not accept.
+pub fn parse_update<T: DeserializeOwned>(body: &[u8], required: &[&str]) -> Result<T, MySafeError> {
+    let map = json_object(body)?;
+    if let Some(field) = required
+        .iter()
+        .find(|field| map.get(**field).is_some_and(is_blank))
+    {
+        return Err(MySafeError::not_informed(field));
+    }
+    decode(map, &[])
+}
+
+/// An update's value for a field that create requires, in the type the item keeps
+/// it in (a generated newtype that refuses `""`). [`parse_update`] has refused blank
+/// values already; this keeps the conversion free of panics.
+pub fn stored<T: TryFrom<String>>(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<T>, MySafeError> {
+    value
+        .map(|value| T::try_from(value).map_err(|_| MySafeError::not_informed(field)))
+        .transpose()
+}
+
+fn is_blank(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| s.trim().is_empty())
+}
+
+fn json_object(body: &[u8]) -> Result<Map<String, Value>, MySafeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(MySafeError::new(
+            1001,
+            "1001: The request body is not a JSON object",
+        )),
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    map: Map<String, Value>,
+    required: &[&str],
+) -> Result<T, MySafeError> {
     serde_json::from_value(Value::Object(map.clone()))
         .map_err(|_| invalid_field::<T>(&map, required))
 }
@@ -124,6 +161,24 @@ mod tests {
         assert_eq!(
             message("{\"name\":"),
             "1001: The request body is not a JSON object"
+        );
+    }
+
+    #[test]
+    fn an_update_may_leave_out_required_fields_but_not_blank_them() {
+        use mysafe_client::types::UpdatePasswordRequest;
+        let update = |body: &str| {
+            parse_update::<UpdatePasswordRequest>(body.as_bytes(), REQUIRED).map_err(|e| e.message)
+        };
+        assert!(update("{}").is_ok());
+        assert!(update(r#"{"name":null,"notes":""}"#).is_ok());
+        assert_eq!(
+            update(r#"{"notes":"n","username":" "}"#).err().as_deref(),
+            Some("1001: Parameter 'username' was not informed!")
+        );
+        assert_eq!(
+            update(r#"{"password":""}"#).err().as_deref(),
+            Some("1001: Parameter 'password' was not informed!")
         );
     }
 

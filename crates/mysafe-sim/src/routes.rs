@@ -64,13 +64,43 @@ impl Route {
     }
 }
 
-/// Routes a request as `openapi/mysafe.yaml` lays the paths out; `None` is what
-/// Kong answers 404 "no Route matched with those values".
-pub fn route(method: &Method, path: &str) -> Option<Route> {
-    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
-    match segments.as_slice() {
-        ["api", "oauth2", "token"] if method == Method::POST => Some(Route::Token),
-        ["api", "mysafe", kind, rest @ ..] => {
+/// The route prefixes the gateway serves MySafe under. `/api` is the one the spec's
+/// paths use; some installations also serve every operation and the token endpoint
+/// under `/iso` (a 3.32 page shows `GET /iso/mysafe/password`, the A2A pages
+/// `/iso/oauth2/token`), so the simulator answers both alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefix {
+    Api,
+    Iso,
+}
+
+impl Prefix {
+    /// The prefix as it starts a path, e.g. `/iso`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Prefix::Api => "/api",
+            Prefix::Iso => "/iso",
+        }
+    }
+
+    fn from_segment(segment: &str) -> Option<Self> {
+        match segment {
+            "api" => Some(Prefix::Api),
+            "iso" => Some(Prefix::Iso),
+            _ => None,
+        }
+    }
+}
+
+/// Routes a request as `openapi/mysafe.yaml` lays the paths out, under either
+/// [`Prefix`]; `None` is what Kong answers 404 "no Route matched with those values".
+pub fn route(method: &Method, path: &str) -> Option<(Prefix, Route)> {
+    let mut segments = path.strip_prefix('/')?.split('/');
+    let prefix = Prefix::from_segment(segments.next()?)?;
+    let segments: Vec<&str> = segments.collect();
+    let route = match segments.as_slice() {
+        ["oauth2", "token"] if method == Method::POST => Route::Token,
+        ["mysafe", kind, rest @ ..] => {
             let kind = match *kind {
                 "password" => Kind::Password,
                 "note" => Kind::Note,
@@ -86,14 +116,15 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
                 (&Method::POST, ["inactive", id]) => (Action::Disable, Some(*id)),
                 _ => return None,
             };
-            Some(Route::Item {
+            Route::Item {
                 kind,
                 action,
                 identifier: identifier.map(str::to_owned),
-            })
+            }
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((prefix, route))
 }
 
 #[cfg(test)]
@@ -101,7 +132,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_spec_path_routes_to_its_operation() {
+    fn every_spec_path_routes_to_its_operation_under_both_prefixes() {
         let cases = [
             ("POST", "/api/oauth2/token", "get_token"),
             ("GET", "/api/mysafe/password", "list_passwords"),
@@ -137,14 +168,18 @@ mod tests {
         ];
         for (method, path, id) in cases {
             let method: Method = method.parse().unwrap();
-            let route = route(&method, path).unwrap_or_else(|| panic!("{method} {path}"));
-            assert_eq!(route.operation_id(), id, "{method} {path}");
+            let iso = path.replacen("/api/", "/iso/", 1);
+            for (prefix, path) in [(Prefix::Api, path), (Prefix::Iso, iso.as_str())] {
+                let routed = route(&method, path).unwrap_or_else(|| panic!("{method} {path}"));
+                assert_eq!(routed.0, prefix, "{method} {path}");
+                assert_eq!(routed.1.operation_id(), id, "{method} {path}");
+            }
         }
     }
 
     #[test]
     fn identifier_is_kept_as_sent() {
-        let route = route(&Method::POST, "/api/mysafe/note/inactive/abc").unwrap();
+        let (_, route) = route(&Method::POST, "/api/mysafe/note/inactive/abc").unwrap();
         assert_eq!(
             route,
             Route::Item {
@@ -168,6 +203,14 @@ mod tests {
             ("GET", "/api/mysafe/password/inactive/1"),
             ("GET", "/api/mysafe/password/1/extra"),
             ("PUT", "/api/mysafe/password/update/1/2"),
+            ("GET", "/iso/oauth2/token"),
+            ("GET", "/iso"),
+            ("GET", "/iso/mysafe/device"),
+            ("GET", "/isox/mysafe/password"),
+            ("GET", "/apiso/mysafe/password"),
+            ("GET", "/mysafe/password"),
+            ("GET", "/iso/api/mysafe/password"),
+            ("POST", "/other/oauth2/token"),
         ] {
             let method: Method = method.parse().unwrap();
             assert_eq!(route(&method, path), None, "{method} {path}");

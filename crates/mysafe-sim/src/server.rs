@@ -4,6 +4,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited, combinators::BoxBody};
 use hyper::body::{Bytes, Incoming};
@@ -11,7 +12,7 @@ use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -175,19 +176,42 @@ async fn serve(listener: TcpListener, state: Arc<State>) {
         while connections.try_join_next().is_some() {}
         let Ok((stream, _)) = listener.accept().await else {
             // Out of file descriptors and the like: let the peer retry.
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
-        let state = Arc::clone(&state);
+        let connection = http1_settings(state.config.header_read_timeout).serve_connection(
+            TokioIo::new(stream),
+            {
+                let state = Arc::clone(&state);
+                service_fn(move |req| handle(Arc::clone(&state), req))
+            },
+        );
+        // A connection ending in an error is how DropConnection, TruncatedBody and
+        // the header-read timeout work; there is nothing to report.
         connections.spawn(async move {
-            let service = service_fn(move |req| handle(Arc::clone(&state), req));
-            // A connection ending in an error is how DropConnection and
-            // TruncatedBody work; there is nothing to report.
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let _ = connection.await;
         });
     }
+}
+
+/// How each connection is served.
+///
+/// - The header-read timeout closes a connection that sends part of a header and
+///   then nothing (a slow or broken client), instead of keeping it forever; hyper
+///   needs a timer for it, tokio's here (so `tokio::time::pause()` drives it in
+///   tests: `tests/connections.rs`).
+/// - Half-close: a client may shut down its write side after the body and wait for
+///   the answer. hyper's default closes the connection, unanswered, when it reads
+///   that EOF before the answer is ready: a race it mostly loses for bodies that
+///   arrive in several reads (200 KB and more). Allowing half-closed connections
+///   answers every client alike (test `a_client_that_half_closes_after_a_large_body_gets_an_answer`).
+fn http1_settings(header_read_timeout: Duration) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .half_close(true);
+    builder
 }
 
 /// Returned by the service to make hyper close the connection without an answer.
@@ -206,14 +230,18 @@ async fn handle(
     state: Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
-    let route = routes::route(req.method(), req.uri().path());
-    let operation = route.as_ref().map(Route::operation_id);
+    let routed = routes::route(req.method(), req.uri().path());
+    let operation = routed.as_ref().map(|(_, route)| route.operation_id());
     // Numbering and fault selection happen under one lock (stats, then faults: the
     // only place holding both), so that under concurrency NthRequest(n) hits the
     // request numbered n and not one that overtook it.
     let fault = {
         let mut stats = lock(&state.stats);
-        let nth = stats.record(operation);
+        let nth = stats.record(
+            routed
+                .as_ref()
+                .map(|(prefix, route)| (prefix.as_str(), route.operation_id())),
+        );
         lock(&state.faults).take(nth, operation)
     };
     let html = kong::prefers_html(req.headers());
@@ -239,9 +267,9 @@ async fn handle(
         }) => return Ok(respond(custom(status, content_type, body))),
     }
 
-    let answer = match route {
+    let answer = match routed {
         None => KongError::NoRoute.answer(html),
-        Some(route) => dispatch(&state, route, req, html).await,
+        Some((_, route)) => dispatch(&state, route, req, html).await,
     };
     Ok(if truncate {
         respond_truncated(answer)
@@ -264,7 +292,7 @@ async fn dispatch(state: &State, route: Route, req: Request<Incoming>, html: boo
             match auth::authenticate(&state.config.applications, &parts.headers, &body) {
                 TokenOutcome::Issue(client_id) => {
                     let ttl = state.config.token_ttl;
-                    let token = lock(&state.tokens).issue(&client_id, ttl);
+                    let token = lock(&state.tokens).issue(&client_id, ttl, Instant::now());
                     auth::token_answer(token, ttl)
                 }
                 TokenOutcome::Refuse(answer) => answer,
@@ -276,7 +304,9 @@ async fn dispatch(state: &State, route: Route, req: Request<Incoming>, html: boo
             identifier,
         } => {
             let app = match auth::bearer(&parts.headers) {
-                Some(token) => lock(&state.tokens).check(token).map(str::to_owned),
+                Some(token) => lock(&state.tokens)
+                    .check(token, Instant::now())
+                    .map(str::to_owned),
                 None => None,
             };
             let Some(app) = app else {

@@ -239,7 +239,7 @@ mod tests {
     fn note(shared_with: Option<(&str, Option<bool>)>) -> CreateNoteRequest {
         CreateNoteRequest {
             groups_allowed: vec![],
-            name: "n".into(),
+            name: "n".parse().expect("a non-empty name"),
             note: Secret::new("s"),
             tags: None,
             users_allowed: shared_with

@@ -10,12 +10,29 @@ use mysafe_sim::{Application, SimConfig};
 use serde_json::json;
 
 async fn token_request(sim: &mysafe_sim::Sim, form: &[(&str, &str)]) -> reqwest::Response {
+    token_request_at(sim, "/api/oauth2/token", form).await
+}
+
+async fn token_request_at(
+    sim: &mysafe_sim::Sim,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     http()
-        .post(format!("{}/api/oauth2/token", sim.url()))
+        .post(format!("{}{path}", sim.url()))
         .form(form)
         .send()
         .await
         .expect("token request")
+}
+
+/// The form of a token request with the first application's credentials.
+fn credentials(sim: &mysafe_sim::Sim) -> [(&'static str, &str); 3] {
+    [
+        ("grant_type", "client_credentials"),
+        ("client_id", sim.client_id()),
+        ("client_secret", sim.client_secret()),
+    ]
 }
 
 #[tokio::test]
@@ -26,15 +43,7 @@ async fn issues_a_bearer_token_with_the_configured_lifetime() {
     })
     .await
     .unwrap();
-    let response = token_request(
-        &sim,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", sim.client_id()),
-            ("client_secret", sim.client_secret()),
-        ],
-    )
-    .await;
+    let response = token_request(&sim, &credentials(&sim)).await;
     assert_eq!(response.status(), 200);
     let token: TokenResponse = response.json().await.unwrap();
     assert_eq!(token.token_type.as_deref(), Some("Bearer"));
@@ -162,12 +171,8 @@ async fn tenant_must_match_the_application() {
 #[tokio::test]
 async fn an_empty_tenant_is_no_tenant() {
     let sim = mysafe_sim::spawn().await.unwrap();
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", sim.client_id()),
-        ("client_secret", sim.client_secret()),
-        ("tenant", ""),
-    ];
+    let [grant, id, secret] = credentials(&sim);
+    let form = [grant, id, secret, ("tenant", "")];
     assert_eq!(token_request(&sim, &form).await.status(), 200);
     let form = [form[0], form[1], form[2], ("tenant", "acme")];
     assert_eq!(token_request(&sim, &form).await.status(), 401);
@@ -244,4 +249,58 @@ async fn revoked_tokens_are_refused_and_new_ones_work() {
             .status,
         200
     );
+}
+
+/// `now + ttl` used to panic in the request handler for a lifetime beyond the
+/// clock, so every token request went unanswered.
+#[tokio::test]
+async fn a_lifetime_beyond_the_clock_gives_tokens_that_never_expire() {
+    let sim = mysafe_sim::spawn_with(SimConfig {
+        token_ttl: Duration::MAX,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        let response = token_request(&sim, &credentials(&sim)).await;
+        assert_eq!(response.status(), 200);
+        let token: TokenResponse = response.json().await.unwrap();
+        assert_eq!(token.expires_in, Some(i64::MAX));
+        let r = call(
+            &sim,
+            token.access_token.expose(),
+            "GET",
+            "/api/mysafe/note",
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200);
+    }
+}
+
+#[tokio::test]
+async fn the_iso_token_endpoint_issues_tokens_for_both_prefixes() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let r = reply(token_request_at(&sim, "/iso/oauth2/token", &credentials(&sim)).await).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    let id = create_password(&sim, &token, "p").await;
+    // An item created under /api is the same item under /iso.
+    let got = call(
+        &sim,
+        &token,
+        "GET",
+        &format!("/iso/mysafe/password/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got.status, 200, "{:?}", got.body);
+    assert_eq!(got.body["password_entity"]["name"], "p");
+    // Refusals are the same too.
+    let refused = call(&sim, "bad-token", "GET", "/iso/mysafe/note", None).await;
+    assert_eq!(refused.status, 401);
+    let stats = sim.stats();
+    assert_eq!(stats.token_requests, 1);
+    assert_eq!(stats.by_prefix["/iso"], 3);
+    assert_eq!(stats.by_prefix["/api"], 1);
 }

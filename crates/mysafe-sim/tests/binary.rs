@@ -20,10 +20,11 @@ impl Drop for Running {
     }
 }
 
-#[tokio::test]
-async fn prints_url_and_credentials_that_work() {
+/// Starts `mysafe-sim --token-ttl <ttl>`, logs in with the printed credentials
+/// and lists passwords; returns the token answer's `expires_in`.
+async fn start_and_log_in(token_ttl: &str) -> serde_json::Value {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mysafe-sim"))
-        .args(["--token-ttl", "60"])
+        .args(["--token-ttl", token_ttl])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -70,7 +71,6 @@ async fn prints_url_and_credentials_that_work() {
     )
     .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body["expires_in"], 60);
     let token = r.body["access_token"].as_str().unwrap();
     let list = http()
         .get(format!("{url}/api/mysafe/password"))
@@ -80,6 +80,21 @@ async fn prints_url_and_credentials_that_work() {
         .await
         .unwrap();
     assert_eq!(list.status(), 200);
+    r.body["expires_in"].clone()
+}
+
+#[tokio::test]
+async fn prints_url_and_credentials_that_work() {
+    assert_eq!(start_and_log_in("60").await, 60);
+}
+
+/// The largest `--token-ttl` used to make every token request panic (`now + ttl`).
+#[tokio::test]
+async fn the_largest_token_ttl_gives_tokens_that_never_expire() {
+    assert_eq!(
+        start_and_log_in(&u64::MAX.to_string()).await,
+        serde_json::json!(i64::MAX)
+    );
 }
 
 #[test]

@@ -44,13 +44,13 @@ async fn passwords() {
         .create_password()
         .body(CreatePasswordRequest {
             groups_allowed: vec![],
-            name: "db".into(),
+            name: "db".parse().unwrap(),
             notes: None,
             password: Secret::new("pw"),
             secret_key: None,
             tags: Some("prod".into()),
             url: None,
-            username: "admin".into(),
+            username: "admin".parse().unwrap(),
             users_allowed: vec![],
         })
         .send()
@@ -112,7 +112,7 @@ async fn notes() {
         .create_note()
         .body(CreateNoteRequest {
             groups_allowed: vec![],
-            name: "n".into(),
+            name: "n".parse().unwrap(),
             note: Secret::new("content"),
             tags: None,
             users_allowed: vec![],
@@ -164,15 +164,15 @@ async fn api_secrets() {
     let created = client
         .create_api_secret()
         .body(CreateApiSecretRequest {
-            client_id: "cid".into(),
+            client_id: "cid".parse().unwrap(),
             client_secret: Some(Secret::new("cs")),
             groups_allowed: vec![],
             identifier_code: Some("code".into()),
             method: None,
-            name: "api".into(),
+            name: "api".parse().unwrap(),
             notes: None,
             tags: None,
-            url: "https://api.example".into(),
+            url: "https://api.example".parse().unwrap(),
             users_allowed: vec![],
         })
         .send()
@@ -283,4 +283,61 @@ async fn gateway_and_auth_errors_decode_as_the_error_body() {
         }
         other => panic!("expected 504, got {other:?}"),
     }
+}
+
+/// The spec's `minLength: 1` on the fields create refuses empty (1001 "was not
+/// informed"): the generated builders refuse an empty value before any request,
+/// naming the field. (`password` and `note` are `Secret`s, which the server checks.)
+#[tokio::test]
+async fn an_empty_required_field_is_refused_before_any_request() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = authed_client(&sim).await;
+    let error = client
+        .create_password()
+        .body(
+            CreatePasswordRequest::builder()
+                .name("")
+                .username("admin")
+                .password(Secret::new("pw")),
+        )
+        .send()
+        .await
+        .expect_err("an empty name");
+    let Error::InvalidRequest(message) = &error else {
+        panic!("expected InvalidRequest, got {error:?}");
+    };
+    assert!(
+        message.contains("name") && message.contains("shorter than 1"),
+        "{message}"
+    );
+    for empty in [
+        "".parse::<mysafe_client::types::CreateNoteRequestName>()
+            .err(),
+        "".parse::<mysafe_client::types::CreateApiSecretRequestUrl>()
+            .err(),
+        "".parse::<mysafe_client::types::CreateApiSecretRequestClientId>()
+            .err(),
+        "".parse::<mysafe_client::types::CreatePasswordRequestUsername>()
+            .err(),
+    ] {
+        assert!(empty.is_some());
+    }
+    assert_eq!(
+        sim.stats().requests,
+        0,
+        "nothing was sent, not even a token request"
+    );
+
+    // A body that skips the types (here, raw JSON) still gets the server's 1001.
+    let token = common::token(&sim).await;
+    let r = common::call(
+        &sim,
+        &token,
+        "POST",
+        "/api/mysafe/password",
+        Some(serde_json::json!({"name": "", "username": "u", "password": "p"})),
+    )
+    .await;
+    assert_eq!(r.code(), Some(1001));
+    assert_eq!(r.message(), "1001: Parameter 'name' was not informed!");
 }

@@ -213,6 +213,41 @@ async fn create_without_a_required_field_is_1001_naming_it() {
     );
 }
 
+/// The pages are silent on updates; the simulator refuses to blank a field that
+/// create requires, with create's 1001, and leaves the password as it was.
+#[tokio::test]
+async fn update_cannot_blank_a_field_create_requires() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let token = token(&sim).await;
+    let id = create_password(&sim, &token, "p").await;
+    let update = format!("/api/mysafe/password/update/{id}");
+    for field in ["name", "username", "password"] {
+        let body = json!({ field: "", "tags": "changed" });
+        let r = call(&sim, &token, "PUT", &update, Some(body)).await;
+        assert_eq!((r.status, r.code()), (400, Some(1001)), "{field}");
+        assert_eq!(
+            r.message(),
+            format!("1001: Parameter '{field}' was not informed!")
+        );
+    }
+    let got = call(
+        &sim,
+        &token,
+        "GET",
+        &format!("/api/mysafe/password/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(got.body["password_entity"]["name"], "p");
+    assert_eq!(got.body["password_entity"]["password"], "8jhfy@3789");
+    assert_eq!(got.body["password_entity"]["tags"], "tag1, tag2");
+    // Leaving them out (or sending null) keeps them.
+    let body = json!({ "name": null, "tags": "changed" });
+    let r = call(&sim, &token, "PUT", &update, Some(body)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["password_entity"]["name"], "p");
+}
+
 #[tokio::test]
 async fn bad_bodies_get_a_1001_that_does_not_echo_the_secret() {
     let sim = mysafe_sim::spawn().await.unwrap();

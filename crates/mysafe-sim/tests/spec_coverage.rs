@@ -1,5 +1,6 @@
 //! The simulator serves every operation of `openapi/mysafe.yaml` at its method and
-//! path: an operation added to the spec fails here until the simulator serves it.
+//! path, under the spec's `/api` prefix and under `/iso`: an operation added to the
+//! spec fails here until the simulator serves it.
 
 mod common;
 
@@ -38,20 +39,29 @@ async fn every_spec_operation_is_routed_to_its_operation_id() {
     let sim = mysafe_sim::spawn().await.unwrap();
     let token = token(&sim).await;
     for (method, path, id) in operations {
-        sim.reset_stats();
-        let response = http()
-            .request(method.parse().unwrap(), format!("{}{path}", sim.url()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_ne!(response.status(), 404, "{method} {path} is not served");
-        let stats = sim.stats();
-        assert_eq!(
-            stats.by_operation.get(&id),
-            Some(&1),
-            "{method} {path}: {stats:?}"
-        );
-        assert_eq!(stats.requests, 1);
+        let iso = path.replacen("/api/", "/iso/", 1);
+        assert_ne!(iso, path, "{path} starts with /api/");
+        for (prefix, path) in [("/api", &path), ("/iso", &iso)] {
+            sim.reset_stats();
+            let response = http()
+                .request(method.parse().unwrap(), format!("{}{path}", sim.url()))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_ne!(response.status(), 404, "{method} {path} is not served");
+            let stats = sim.stats();
+            assert_eq!(
+                stats.by_operation.get(&id),
+                Some(&1),
+                "{method} {path}: {stats:?}"
+            );
+            assert_eq!(stats.requests, 1);
+            assert_eq!(
+                stats.by_prefix.into_iter().collect::<Vec<_>>(),
+                [(prefix.to_owned(), 1)],
+                "{method} {path}"
+            );
+        }
     }
 }

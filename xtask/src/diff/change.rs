@@ -65,7 +65,6 @@ macro_rules! rules {
         pub enum Rule { $($variant,)* }
 
         impl Rule {
-            #[cfg(test)]
             pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
 
             pub fn id(self) -> &'static str {
@@ -85,14 +84,24 @@ macro_rules! rules {
 }
 
 rules! {
+    // Operations.
     OperationRemoved = "operation-removed", Breaking,
         "calls to it fail and its Client method disappears";
     OperationAdded = "operation-added", Compatible,
         "nothing existing changes";
     OperationMoved = "operation-moved", Breaking,
-        "an operation's method or path changed: existing clients call the old one";
-    ParameterRemoved = "parameter-removed", Breaking,
-        "its builder setter disappears and the server no longer reads it";
+        "an operation id moved to another method or path: existing clients call the old one";
+    OperationIdChanged = "operation-id-changed", Compatible,
+        "the same method and path answer as before; only the generated method name follows the id (see the Rust rows)";
+    PathParameterRenamed = "path-parameter-renamed", Compatible,
+        "a path parameter's name is not on the wire; only its Rust setter name follows it (see the Rust rows)";
+    Deprecated = "deprecated", Compatible,
+        "a deprecation warns and changes nothing yet";
+    Reactivated = "reactivated", Compatible,
+        "a deprecation was withdrawn";
+    // Parameters.
+    ParameterRemoved = "parameter-removed", NeedsReview,
+        "the server no longer reads it: calls that still send it may be rejected or have it ignored";
     RequiredParameterAdded = "parameter-added-required", Breaking,
         "existing calls do not send it";
     OptionalParameterAdded = "parameter-added-optional", Compatible,
@@ -101,6 +110,15 @@ rules! {
         "calls that left it out now fail";
     ParameterMadeOptional = "parameter-made-optional", Compatible,
         "calls that send it stay valid";
+    ParameterStyleChanged = "parameter-style-changed", Breaking,
+        "the value is serialized differently: the server no longer parses what existing clients send";
+    ParameterExplodeChanged = "parameter-explode-changed", Breaking,
+        "arrays and objects are serialized differently: the server no longer parses what existing clients send";
+    AllowReservedAdded = "parameter-allow-reserved-added", Compatible,
+        "the server accepts reserved characters unencoded as well as encoded";
+    AllowReservedRemoved = "parameter-allow-reserved-removed", Breaking,
+        "clients that send reserved characters unencoded are no longer understood";
+    // Request bodies and media types.
     RequestBodyAddedRequired = "request-body-added-required", Breaking,
         "existing calls send no body";
     RequestBodyAddedOptional = "request-body-added-optional", Compatible,
@@ -111,28 +129,50 @@ rules! {
         "calls without a body now fail";
     RequestBodyMadeOptional = "request-body-made-optional", Compatible,
         "calls with a body stay valid";
-    MediaTypeRemoved = "media-type-removed", Breaking,
-        "clients that send or expect this content type fail";
-    MediaTypeAdded = "media-type-added", Compatible,
-        "the existing content types still work";
+    RequestMediaTypeRemoved = "request-media-type-removed", Breaking,
+        "clients that send this content type are refused";
+    RequestMediaTypeAdded = "request-media-type-added", Compatible,
+        "the content types clients send still work";
+    ResponseMediaTypeRemoved = "response-media-type-removed", Breaking,
+        "clients that ask for or expect this content type no longer get it";
+    ResponseMediaTypeAdded = "response-media-type-added", Compatible,
+        "clients still get the content type they ask for";
+    RequestSchemaAdded = "request-schema-added", Breaking,
+        "a body that had no schema now has one: bodies that do not match it are refused";
+    RequestSchemaRemoved = "request-schema-removed", Compatible,
+        "the server accepts any body of that content type";
+    ResponseSchemaAdded = "response-schema-added", Compatible,
+        "the body is described where it was not: what clients received stays valid";
+    ResponseSchemaRemoved = "response-schema-removed", Breaking,
+        "the body is no longer described: clients that decode it cannot rely on its shape";
+    // Object fields.
     RequestFieldAddedRequired = "request-field-added-required", Breaking,
         "existing requests do not carry it";
     RequestFieldAddedOptional = "request-field-added-optional", Compatible,
         "existing requests stay valid";
-    RequestFieldRemoved = "request-field-removed", Breaking,
-        "clients still send it and its Rust field disappears";
+    RequestFieldRemoved = "request-field-removed", NeedsReview,
+        "the server no longer reads it: requests that still carry it may be rejected or have it ignored";
     RequestFieldMadeRequired = "request-field-made-required", Breaking,
         "requests that left it out now fail";
     RequestFieldMadeOptional = "request-field-made-optional", Compatible,
         "requests that carry it stay valid";
     ResponseFieldAdded = "response-field-added", Compatible,
         "clients ignore what they do not know";
-    ResponseFieldRemoved = "response-field-removed", Breaking,
-        "clients relied on it";
+    ResponseRequiredFieldRemoved = "response-required-field-removed", Breaking,
+        "clients relied on it being present";
+    ResponseOptionalFieldRemoved = "response-optional-field-removed", Compatible,
+        "clients already handled its absence (its Rust field disappears: see the Rust rows)";
     ResponseFieldMadeOptional = "response-field-made-optional", Breaking,
         "clients relied on it being present";
     ResponseFieldMadeRequired = "response-field-made-required", Compatible,
         "clients already handled it present";
+    RequestFieldBecameReadOnly = "request-field-became-read-only", NeedsReview,
+        "the server now ignores it in requests: clients that set it lose what they sent (the generated type still has the field)";
+    ResponseFieldBecameWriteOnly = "response-field-became-write-only", NeedsReview,
+        "the server stops returning it: clients that read it get nothing (the generated type still has the field)";
+    ReadWriteOnlyChanged = "read-write-only-changed", Compatible,
+        "readOnly or writeOnly changed without taking the field away from this direction";
+    // Values.
     ResponseMadeNullable = "response-made-nullable", Breaking,
         "clients relied on a value, not null";
     ResponseMadeNonNullable = "response-made-non-nullable", Compatible,
@@ -149,14 +189,27 @@ rules! {
         "the server accepts more values";
     RequestEnumValueRemoved = "request-enum-value-removed", Breaking,
         "clients that send it now fail";
-    ResponseEnumValueAdded = "response-enum-value-added", Breaking,
-        "generated enums are exhaustive: an older client cannot decode the new value";
+    RequestBecameEnum = "request-became-enum", Breaking,
+        "the server accepts only the listed values: clients that send others now fail";
+    ResponseEnumValueAdded = "response-enum-value-added", NeedsReview,
+        "the server may send a value clients do not handle (the generated enum gains a variant: see the Rust rows)";
     ResponseEnumValueRemoved = "response-enum-value-removed", Compatible,
         "clients receive a subset of what they handled";
+    DefaultChanged = "default-changed", NeedsReview,
+        "a default is behaviour: the server applies it to requests that leave the value out, and the generated types fill it in for responses that do";
+    DefaultAdded = "default-added", Compatible,
+        "a value left out now has a documented meaning";
+    RequestConstraintTightened = "request-constraint-tightened", Breaking,
+        "a request value that was valid can now be refused";
+    RequestConstraintLoosened = "request-constraint-loosened", Compatible,
+        "every request value that was valid still is";
+    ResponseConstraintLoosened = "response-constraint-loosened", Breaking,
+        "the server may send values clients (and the generated types' checks) did not expect";
+    ResponseConstraintTightened = "response-constraint-tightened", Compatible,
+        "the server sends a subset of what clients handled";
     ConstraintChanged = "constraint-changed", NeedsReview,
-        "a validation keyword changed; whether it narrows what is valid depends on the keyword and values";
-    Deprecated = "deprecated", Compatible,
-        "a deprecation warns and changes nothing yet";
+        "a validation keyword changed in a way that is neither wider nor narrower by inspection (a pattern, a composition keyword)";
+    // Responses.
     SuccessResponseRemoved = "success-response-removed", Breaking,
         "clients now treat that status as unexpected";
     SuccessResponseAdded = "success-response-added", Compatible,
@@ -169,16 +222,42 @@ rules! {
         "a documented error decodes into the error type instead of arriving as unexpected";
     ErrorResponseRemoved = "error-response-removed", NeedsReview,
         "the server should no longer send it, but if it does the client sees an unexpected response instead of a typed error";
+    ResponseHeaderAdded = "response-header-added", Compatible,
+        "clients ignore headers they do not read";
+    RequiredResponseHeaderRemoved = "response-header-removed-required", Breaking,
+        "clients relied on it being sent";
+    OptionalResponseHeaderRemoved = "response-header-removed-optional", NeedsReview,
+        "clients that read it when present no longer get it";
+    ResponseHeaderMadeOptional = "response-header-made-optional", Breaking,
+        "clients relied on it being sent";
+    ResponseHeaderMadeRequired = "response-header-made-required", Compatible,
+        "clients already handled it present";
+    // Security, servers, version.
     SecurityAdded = "security-added", Breaking,
         "an operation that needed no credentials now needs them";
     SecurityRemoved = "security-removed", Compatible,
         "credentials that are sent are ignored";
-    SecurityChanged = "security-changed", NeedsReview,
-        "the credentials an operation accepts changed; whether a client's still work depends on the schemes";
+    SecurityAlternativeRemoved = "security-alternative-removed", Breaking,
+        "clients that authenticate this way are refused";
+    SecurityAlternativeAdded = "security-alternative-added", Compatible,
+        "the credentials clients send still work";
+    SecurityScopeAdded = "security-scope-added", Breaking,
+        "tokens without the new scope are refused";
+    SecurityScopeRemoved = "security-scope-removed", Compatible,
+        "tokens with the old scopes still work";
     SecuritySchemeChanged = "security-scheme-changed", NeedsReview,
-        "a security scheme was added, removed or redefined";
+        "a security scheme was redefined: whether the credentials clients send still work depends on the change";
+    SecuritySchemeAdded = "security-scheme-added", Compatible,
+        "a scheme no operation used before; its use is judged per operation";
+    SecuritySchemeRemoved = "security-scheme-removed", Compatible,
+        "a scheme definition went away; the operations that used it are judged on their own";
+    ServerAdded = "server-added", Compatible,
+        "clients keep using the server they were configured with";
+    ServerRemoved = "server-removed", NeedsReview,
+        "clients configured with this base URL may no longer reach the API (the generated client takes its base URL from the caller)";
     ApiVersionChanged = "api-version-changed", NeedsReview,
         "every request sends `info.version` in the `api-version` header; what the server does with it is not in the spec";
+    // The generated Rust API.
     RustItemRemoved = "rust-item-removed", Breaking,
         "code that names it stops compiling";
     RustItemChanged = "rust-item-changed", Breaking,
@@ -189,9 +268,37 @@ rules! {
         "struct literals and exhaustive patterns of the type stop compiling; code that uses the builders or reads fields does not notice";
     RustVariantAdded = "rust-variant-added", Breaking,
         "generated enums are exhaustive: a match without a wildcard arm stops compiling";
+    RustRequiredSetterAdded = "rust-required-setter-added", Breaking,
+        "existing code still compiles, but `send()` (or the body's conversion) fails at run time until the new setter is called";
+    RustSetterMadeRequired = "rust-setter-made-required", Breaking,
+        "existing code that does not call the setter still compiles, but `send()` (or the body's conversion) fails at run time";
 }
 
-/// One difference between the base and the working tree.
+/// Which of the two documents a location is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Base,
+    Head,
+}
+
+impl Side {
+    pub fn key(self) -> &'static str {
+        match self {
+            Side::Base => "base",
+            Side::Head => "head",
+        }
+    }
+}
+
+/// Where a change is written: a JSON pointer into one side's document. Changes
+/// point at the head's node, or at the base's for what the head no longer has.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct At {
+    pub side: Side,
+    pub pointer: String,
+}
+
+/// One difference between the base and the head.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Change {
     // Field order is the sort order of the report.
@@ -202,6 +309,8 @@ pub struct Change {
     /// How it changed, e.g. "made required" or `Option<String> -> String`.
     pub detail: String,
     pub rule: Rule,
+    /// Where in the documents, when known.
+    pub at: Option<At>,
 }
 
 impl Change {
@@ -217,7 +326,13 @@ impl Change {
             subject: subject.into(),
             detail: detail.into(),
             rule,
+            at: None,
         }
+    }
+
+    pub fn at(mut self, at: Option<At>) -> Self {
+        self.at = at;
+        self
     }
 }
 

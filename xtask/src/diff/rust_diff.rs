@@ -6,18 +6,26 @@
 //! what a dependent can name: `types::*` structs with their fields and enums with their
 //! variants, `Client` methods, and the operation builders' setters and `send`.
 //! `types::builder` (progenitor's per-struct builders) mirrors the struct fields one
-//! for one, so it is left out instead of reported twice.
+//! for one, so it is left out instead of reported twice, except for which of its
+//! setters are required on the types that operations take as a body: a new required
+//! setter compiles and then fails at run time, which no type change shows.
+//!
+//! A setter is required when its builder starts the value as an error
+//! (`Err("... was not initialized")` in `new`, `Err("no value supplied ...")` in
+//! `Default`), which `send()` (or the body's conversion) returns unless it is called.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, anyhow};
 use quote::ToTokens;
+use serde_json::Value;
 use syn::{
-    Fields, GenericArgument, GenericParam, ImplItem, Item, PathArguments, ReturnType, Type,
-    TypeParamBound, Visibility, WherePredicate,
+    Expr, Fields, GenericArgument, GenericParam, ImplItem, Item, PathArguments, ReturnType, Stmt,
+    Type, TypeParamBound, Visibility, WherePredicate,
 };
 
 use super::change::{Change, Level, Rule};
+use super::lines::join;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -25,6 +33,9 @@ pub enum Kind {
     Field,
     Variant,
     Method,
+    /// A setter of `types::builder::X` for a body type `X`: only whether it is
+    /// required is reported.
+    BodySetter,
 }
 
 /// One public item and what a dependent relies on about it.
@@ -35,6 +46,8 @@ pub struct ApiItem {
     pub parent: Option<String>,
     /// `struct`, a field's type, a variant's payload or a method's signature.
     pub sig: String,
+    /// A builder setter that must be called before `send()` succeeds.
+    pub required: bool,
 }
 
 /// Public items keyed by path, e.g. `types::PasswordEntity.url`.
@@ -44,11 +57,22 @@ pub type Surface = BTreeMap<String, ApiItem>;
 pub fn surface(code: &str) -> Result<Surface> {
     let file = syn::parse_file(code).map_err(|e| anyhow!("generated code does not parse: {e}"))?;
     let mut out = Surface::new();
+    // types::builder::X -> its fields, each with whether it is required.
+    let mut struct_builders: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
     for item in &file.items {
         match item {
             Item::Mod(m) if m.ident == "types" => {
                 for item in m.content.iter().flat_map(|(_, items)| items) {
                     data_type(&mut out, "types::", item);
+                    if let Item::Mod(b) = item
+                        && b.ident == "builder"
+                    {
+                        for item in b.content.iter().flat_map(|(_, items)| items) {
+                            if let Some((ty, fields)) = default_fields(item) {
+                                struct_builders.insert(ty, fields);
+                            }
+                        }
+                    }
                 }
             }
             Item::Mod(m) if m.ident == "builder" => {
@@ -70,7 +94,71 @@ pub fn surface(code: &str) -> Result<Surface> {
             _ => {}
         }
     }
+    let bodies: BTreeSet<String> = out
+        .iter()
+        .filter(|(key, _)| key.starts_with("builder::") && key.ends_with("::body"))
+        .filter_map(|(_, item)| {
+            let ty = item.sig.strip_prefix("(types::")?.strip_suffix(')')?;
+            Some(ty.to_owned())
+        })
+        .collect();
+    for ty in bodies {
+        for (field, required) in struct_builders.remove(&ty).unwrap_or_default() {
+            out.insert(
+                format!("types::builder::{ty}::{field}"),
+                ApiItem {
+                    kind: Kind::BodySetter,
+                    parent: Some(format!("types::{ty}")),
+                    sig: String::new(),
+                    required,
+                },
+            );
+        }
+    }
     Ok(out)
+}
+
+/// The fields of a struct builder's `impl Default for X`, each with whether it
+/// starts as an error (a required setter).
+fn default_fields(item: &Item) -> Option<(String, Vec<(String, bool)>)> {
+    let Item::Impl(imp) = item else { return None };
+    let is_default = imp
+        .trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == "Default");
+    let Type::Path(self_ty) = &*imp.self_ty else {
+        return None;
+    };
+    if !is_default {
+        return None;
+    }
+    let ty = self_ty.path.segments.last()?.ident.to_string();
+    let f = imp.items.iter().find_map(|i| match i {
+        ImplItem::Fn(f) if f.sig.ident == "default" => Some(f),
+        _ => None,
+    })?;
+    Some((ty, initialized_fields(&f.block)))
+}
+
+/// `Self { a: Err(..), b: Ok(..) }` at the end of a constructor: each field and
+/// whether it starts as an error.
+fn initialized_fields(block: &syn::Block) -> Vec<(String, bool)> {
+    let Some(Stmt::Expr(Expr::Struct(init), None)) = block.stmts.last() else {
+        return Vec::new();
+    };
+    init.fields
+        .iter()
+        .filter_map(|f| {
+            let syn::Member::Named(name) = &f.member else {
+                return None;
+            };
+            let is_err = matches!(&f.expr, Expr::Call(call)
+                if matches!(&*call.func, Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Err")));
+            Some((name.to_string(), is_err))
+        })
+        .collect()
 }
 
 fn is_pub(vis: &Visibility) -> bool {
@@ -82,6 +170,7 @@ fn insert_type(out: &mut Surface, key: String, sig: &str) {
         kind: Kind::Type,
         parent: None,
         sig: sig.to_owned(),
+        required: false,
     };
     out.insert(key, item);
 }
@@ -106,6 +195,7 @@ fn data_type(out: &mut Surface, prefix: &str, item: &Item) {
                         kind: Kind::Field,
                         parent: Some(key.clone()),
                         sig: ty(&field.ty, &none),
+                        required: false,
                     },
                 );
             }
@@ -146,6 +236,7 @@ fn data_type(out: &mut Surface, prefix: &str, item: &Item) {
                         kind: Kind::Variant,
                         parent: Some(key.clone()),
                         sig,
+                        required: false,
                     },
                 );
             }
@@ -171,6 +262,17 @@ fn methods(out: &mut Surface, prefix: &str, imp: &syn::ItemImpl) {
         return;
     };
     let owner = format!("{prefix}{}", last.ident);
+    // The builder's required setters: the fields its `new` starts as errors.
+    let required: BTreeSet<String> = imp
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            ImplItem::Fn(f) if !prefix.is_empty() && f.sig.ident == "new" => Some(f),
+            _ => None,
+        })
+        .flat_map(|f| initialized_fields(&f.block))
+        .filter_map(|(name, is_err)| is_err.then_some(name))
+        .collect();
     if !prefix.is_empty() || last.ident == "Client" {
         for item in &imp.items {
             let ImplItem::Fn(f) = item else { continue };
@@ -183,6 +285,7 @@ fn methods(out: &mut Surface, prefix: &str, imp: &syn::ItemImpl) {
                     kind: Kind::Method,
                     parent: Some(owner.clone()),
                     sig: signature(&f.sig),
+                    required: required.contains(&f.sig.ident.to_string()),
                 },
             );
         }
@@ -354,28 +457,29 @@ fn compact(tokens: &str) -> String {
 /// change; its fields, variants and methods are not listed again.
 pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     let mut changes = Vec::new();
+    let mut push = |rule, key: &str, detail: String| {
+        changes.push(Change::new(Level::Rust, rule, key, detail));
+    };
     for (key, o) in old {
         match new.get(key) {
             None => {
-                if o.parent.as_ref().is_some_and(|p| !new.contains_key(p)) {
+                if o.kind == Kind::BodySetter
+                    || o.parent.as_ref().is_some_and(|p| !new.contains_key(p))
+                {
                     continue;
                 }
-                changes.push(Change::new(
-                    Level::Rust,
-                    Rule::RustItemRemoved,
-                    key,
-                    described("removed", o),
-                ));
+                push(Rule::RustItemRemoved, key, described("removed", o));
             }
-            Some(n) if n != o => {
-                changes.push(Change::new(
-                    Level::Rust,
-                    Rule::RustItemChanged,
-                    key,
-                    format!("{} -> {}", shown(o), shown(n)),
-                ));
+            Some(n) => {
+                if n.sig != o.sig || n.kind != o.kind {
+                    let detail = format!("{} -> {}", shown(o), shown(n));
+                    push(Rule::RustItemChanged, key, detail);
+                }
+                if n.required && !o.required {
+                    let detail = "made required: `send()` fails without it".to_owned();
+                    push(Rule::RustSetterMadeRequired, key, detail);
+                }
             }
-            Some(_) => {}
         }
     }
     for (key, n) in new {
@@ -383,13 +487,116 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             continue;
         }
         let rule = match n.kind {
+            _ if n.required => Rule::RustRequiredSetterAdded,
+            Kind::BodySetter => continue,
             Kind::Field => Rule::RustFieldAdded,
             Kind::Variant => Rule::RustVariantAdded,
             Kind::Type | Kind::Method => Rule::RustItemAdded,
         };
-        changes.push(Change::new(Level::Rust, rule, key, described("added", n)));
+        let detail = match n.kind {
+            Kind::BodySetter => {
+                "added, required: the body's conversion fails without it".to_owned()
+            }
+            _ if n.required => format!(
+                "{}, required: `send()` fails without it",
+                described("added", n)
+            ),
+            _ => described("added", n),
+        };
+        push(rule, key, detail);
     }
     changes
+}
+
+/// Lower-case letters and digits only: how Rust names and spec names are matched
+/// (`PasswordEntity` is `password_entity`, `list_notes` is `listNotes`).
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The JSON pointer of the spec construct a Rust item comes from, found by name
+/// (`types::Foo.bar` is schema `Foo`'s property `bar`, `builder::ListNotes::limit`
+/// the `limit` parameter of operation `list_notes`). `None` for generated names the
+/// spec does not spell (inline types).
+pub fn spec_pointer(key: &str, doc: &Value) -> Option<String> {
+    let find = |node: &Value, name: &str| -> Option<String> {
+        let name = norm(name);
+        node.as_object()?.keys().find(|k| norm(k) == name).cloned()
+    };
+    let schema = |name: &str| -> Option<(String, &Value)> {
+        let schemas = doc.pointer("/components/schemas")?;
+        let key = find(schemas, name)?;
+        Some((join("/components/schemas", &key), &schemas[&key]))
+    };
+    let operation = |id: &str| -> Option<(String, &Value)> {
+        let id = norm(id);
+        for (path, item) in doc.get("paths")?.as_object()? {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if op.get("operationId").and_then(Value::as_str).map(norm) == Some(id.clone()) {
+                    return Some((join(&join("/paths", path), method), op));
+                }
+            }
+        }
+        None
+    };
+    if let Some(rest) = key.strip_prefix("types::builder::") {
+        let (ty, field) = rest.split_once("::")?;
+        let (at, s) = schema(ty)?;
+        let props = s.get("properties")?;
+        return Some(join(&join(&at, "properties"), &find(props, field)?));
+    }
+    if let Some(rest) = key.strip_prefix("types::") {
+        if let Some((ty, field)) = rest.split_once('.') {
+            let (at, s) = schema(ty)?;
+            let Some(props) = s.get("properties") else {
+                return Some(at);
+            };
+            return Some(
+                find(props, field).map_or(at.clone(), |p| join(&join(&at, "properties"), &p)),
+            );
+        }
+        if let Some((ty, variant)) = rest.split_once("::") {
+            let (at, s) = schema(ty)?;
+            let values = s.get("enum").and_then(Value::as_array);
+            let i = values.and_then(|v| {
+                v.iter()
+                    .position(|x| x.as_str().is_some_and(|x| norm(x) == norm(variant)))
+            });
+            return Some(i.map_or(at.clone(), |i| join(&join(&at, "enum"), &i.to_string())));
+        }
+        return schema(rest).map(|(at, _)| at);
+    }
+    let (op_name, member) = match key.strip_prefix("Client::") {
+        Some(method) => (method, None),
+        None => {
+            let rest = key.strip_prefix("builder::")?;
+            match rest.split_once("::") {
+                Some((op, member)) => (op, Some(member)),
+                None => (rest, None),
+            }
+        }
+    };
+    let (at, op) = operation(op_name)?;
+    let Some(member) = member else {
+        return Some(at);
+    };
+    if member.starts_with("body") {
+        return Some(join(&at, "requestBody"));
+    }
+    let params = op.get("parameters").and_then(Value::as_array);
+    let i = params.and_then(|list| {
+        list.iter().position(|p| {
+            p.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| norm(n) == norm(member))
+        })
+    });
+    Some(i.map_or(at.clone(), |i| {
+        join(&join(&at, "parameters"), &i.to_string())
+    }))
 }
 
 fn shown(item: &ApiItem) -> String {
@@ -402,6 +609,7 @@ fn shown(item: &ApiItem) -> String {
 
 fn described(what: &str, item: &ApiItem) -> String {
     match item.kind {
+        Kind::BodySetter => what.to_owned(),
         _ if item.sig.is_empty() => what.to_owned(),
         // `added (struct)`, not `added: struct`: the kind is not a signature.
         Kind::Type => format!("{what} ({})", item.sig),

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::{Document, source};
 use crate::spec::{self, Spec};
 
 pub const BASE: &str = include_str!("test_spec.yaml");
@@ -52,4 +53,21 @@ pub fn push(doc: &mut Value, pointer: &str, value: Value) {
 /// An optional query parameter.
 pub fn query(name: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "schema": schema })
+}
+
+/// A side holding `value` as its (pretty JSON) text, read like any side.
+pub fn document(label: &str, value: &Value) -> Document {
+    let text = serde_json::to_string_pretty(value).expect("JSON values print");
+    document_text(label, &text)
+}
+
+/// A side holding `text`, read like any side.
+pub fn document_text(label: &str, text: &str) -> Document {
+    let side = source::Side {
+        text: text.to_owned(),
+        label: label.to_owned(),
+        context: label.to_owned(),
+        file: spec::SPEC_PATH.to_owned(),
+    };
+    Document::read(side).expect("the test document is OpenAPI 3.0")
 }

@@ -4,24 +4,33 @@ use serde_json::{Value, json};
 
 use super::change::{Change, Class, Level, Rule};
 use super::report::{Bump, Report};
-use super::testkit::{at, push, query, remove};
-use crate::spec::{self, Spec};
+use super::testkit::{at, document, document_text, push, query, remove, set};
+use super::{Document, compare};
+use crate::spec;
 
-fn real() -> Spec {
-    spec::load(&crate::project_root().join(spec::SPEC_PATH)).unwrap()
+fn real_text() -> String {
+    std::fs::read_to_string(crate::project_root().join(spec::SPEC_PATH)).unwrap()
 }
 
-/// The real spec after `edit`, validated again.
-fn real_edited(edit: impl FnOnce(&mut Value)) -> Spec {
-    let mut raw = real().raw;
+fn real() -> Document {
+    document_text("merge base of HEAD and `main` (test)", &real_text())
+}
+
+/// The real spec after `edit`.
+fn real_edited(edit: impl FnOnce(&mut Value)) -> Document {
+    let mut raw = real().value;
     edit(&mut raw);
-    spec::parse(&serde_json::to_string(&raw).unwrap()).unwrap()
+    document("working tree", &raw)
 }
 
 /// A realistic pull request: a response field made required, an operation removed,
 /// a query parameter added, an enum value added.
 fn realistic() -> Report {
-    let new = real_edited(|s| {
+    compare(&real(), &realistic_head())
+}
+
+fn realistic_head() -> Document {
+    real_edited(|s| {
         push(
             s,
             "/components/schemas/PasswordEntity/required",
@@ -34,9 +43,7 @@ fn realistic() -> Report {
             query("limit", json!({"type": "integer", "format": "int32"})),
         );
         push(s, "/components/schemas/GrantType/enum", json!("password"));
-    });
-    let changes = super::compare(&real(), &new).unwrap();
-    Report::new("merge base of HEAD and `main` (test)".to_owned(), changes)
+    })
 }
 
 #[test]
@@ -57,7 +64,7 @@ fn realistic_change_verdict_and_counts() {
         text.contains("types::PasswordEntity.url: Option<String> -> String  [rust-item-changed]"),
         "{text}"
     );
-    assert!(text.starts_with("API changes against merge base of HEAD and main (test): 5 breaking, 0 needs review, 4 compatible\nverdict: minor bump"), "{text}");
+    assert!(text.starts_with("API changes from merge base of HEAD and main (test) to working tree: 5 breaking, 0 needs review, 4 compatible\nverdict: minor bump"), "{text}");
 }
 
 #[test]
@@ -77,10 +84,12 @@ fn markdown_lists_breaking_changes_first_in_each_table() {
 
 #[test]
 fn same_spec_is_no_api_changes() {
-    let changes = super::compare(&real(), &real()).unwrap();
-    let report = Report::new("`HEAD` (abc)".to_owned(), changes);
+    let report = compare(&real(), &real());
     assert_eq!(report.bump(), Bump::None);
-    assert_eq!(report.text(), "no API changes (base: HEAD (abc))\n");
+    assert_eq!(
+        report.text(),
+        "no API changes (base: merge base of HEAD and main (test); head: merge base of HEAD and main (test))\n"
+    );
     assert!(report.markdown().contains("no API changes"));
     let json: Value = serde_json::from_str(&report.json()).unwrap();
     assert_eq!(json["verdict"]["bump"], "none");
@@ -96,7 +105,7 @@ fn bump_follows_the_worst_class() {
     let compatible = change(Level::Spec, Rule::OperationAdded, "a");
     let review = change(Level::Rust, Rule::RustFieldAdded, "b");
     let breaking = change(Level::Spec, Rule::OperationRemoved, "c");
-    let bump = |changes: Vec<Change>| Report::new(String::new(), changes).bump();
+    let bump = |changes: Vec<Change>| Report::new(String::new(), String::new(), changes).bump();
     assert_eq!(bump(vec![]), Bump::None);
     assert_eq!(bump(vec![compatible.clone()]), Bump::Patch);
     assert_eq!(bump(vec![compatible.clone(), review]), Bump::Minor);
@@ -107,6 +116,7 @@ fn bump_follows_the_worst_class() {
 fn json_has_stable_fields() {
     let report = Report::new(
         "`main` (abc)".to_owned(),
+        "working tree".to_owned(),
         vec![
             change(Level::Spec, Rule::OperationAdded, "operation `a`"),
             change(Level::Rust, Rule::RustItemRemoved, "Client::b"),
@@ -114,6 +124,8 @@ fn json_has_stable_fields() {
     );
     let json: Value = serde_json::from_str(&report.json()).unwrap();
     assert_eq!(json["base"], "main (abc)");
+    assert_eq!(json["head"], "working tree");
+    assert_eq!(json["rust_api"], json!({"compared": true, "reason": null}));
     assert_eq!(
         json["summary"],
         json!({"breaking": 1, "needs_review": 0, "compatible": 1})
@@ -121,7 +133,7 @@ fn json_has_stable_fields() {
     assert_eq!(json["verdict"]["bump"], "minor");
     assert_eq!(
         json["changes"][0],
-        json!({"level": "rust", "class": "breaking", "subject": "Client::b", "change": "x", "rule": "rust-item-removed"})
+        json!({"level": "rust", "class": "breaking", "subject": "Client::b", "change": "x", "rule": "rust-item-removed", "location": null})
     );
     assert_eq!(json["changes"][1]["subject"], "operation a");
     assert_eq!(json["rules"][0]["id"], "operation-added");
@@ -131,23 +143,182 @@ fn json_has_stable_fields() {
 fn markdown_escapes_table_breakers() {
     let mut c = change(Level::Spec, Rule::ConstraintChanged, "`X.y`");
     c.detail = "pattern a|b -> <c>".to_owned();
-    let md = Report::new(String::new(), vec![c]).markdown();
+    let md = Report::new(String::new(), String::new(), vec![c]).markdown();
     assert!(md.contains("| pattern a\\|b -&gt; &lt;c&gt; |"), "{md}");
 }
 
 #[test]
-fn a_spec_progenitor_rejects_is_an_error_not_a_panic() {
-    // Both sides parse, but the new one has an operation without an id, which the
-    // generator refuses: the comparison reports it instead of crashing.
+fn a_side_progenitor_cannot_generate_gets_a_spec_level_report() {
+    // No operationId and a second success schema: progenitor refuses the head.
     let new = real_edited(|s| {
         let op = at(s, "/paths/~1api~1mysafe~1note/get");
         op.as_object_mut().unwrap().remove("operationId");
+        remove(
+            s,
+            "/paths/~1api~1mysafe~1password~1{identifier}/get/responses",
+            "400",
+        );
     });
-    match super::compare(&real(), &new) {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => assert!(
-            format!("{e:#}").starts_with("generating the new client"),
-            "{e:#}"
-        ),
-    }
+    let report = compare(&real(), &new);
+    let reason = report
+        .rust_not_compared
+        .clone()
+        .expect("the Rust level is skipped");
+    assert!(
+        reason.starts_with("the head spec does not generate: ") && reason.contains("operation ID"),
+        "{reason}"
+    );
+    assert!(!reason.contains('\n'));
+    let text = report.text();
+    assert!(
+        text.starts_with(&format!("Rust API not compared: {reason}\n")),
+        "{text}"
+    );
+    assert!(text.contains("  not compared: "), "{text}");
+    // The verdict is the spec level's: the removed error response needs review.
+    assert_eq!(report.count(Class::NeedsReview), 1, "{text}");
+    assert!(report.changes.iter().all(|c| c.level == Level::Spec));
+    assert!(
+        report
+            .markdown()
+            .contains("**Rust API not compared:** the head spec")
+    );
+    let json: Value = serde_json::from_str(&report.json()).unwrap();
+    assert_eq!(json["rust_api"]["compared"], false);
+    assert_eq!(json["rust_api"]["reason"], reason);
+    assert!(
+        report
+            .github()
+            .starts_with("::warning title=Rust API not compared::the head spec")
+    );
+}
+
+#[test]
+fn a_document_the_strict_parser_refuses_is_still_compared() {
+    // `responses: null` and a dangling $ref: openapiv3 refuses both.
+    let mut raw = real().value;
+    set(
+        &mut raw,
+        "/paths/~1api~1mysafe~1note/get",
+        "responses",
+        Value::Null,
+    );
+    let new = document("head", &raw);
+    let report = compare(&real(), &new);
+    assert!(report.rust_not_compared.is_some());
+    assert!(
+        report
+            .changes
+            .iter()
+            .any(|c| c.rule == Rule::SuccessResponseRemoved
+                && c.subject == "operation `list_notes`: response 200"),
+        "{}",
+        report.text()
+    );
+}
+
+#[test]
+fn github_annotations_sit_on_the_spec_line_of_each_change() {
+    let report = realistic();
+    let out = report.github();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), report.changes.len(), "{out}");
+    let text = real_text();
+    let lines_of_text: Vec<&str> = text.lines().collect();
+    // A removal is on the base's line of what was removed: `post:` under its path.
+    let path_line = lines_of_text
+        .iter()
+        .position(|l| l.trim_start() == "/api/mysafe/secretapi/inactive/{identifier}:")
+        .unwrap();
+    let post_line = path_line
+        + lines_of_text[path_line..]
+            .iter()
+            .position(|l| l.trim_start().starts_with("post:"))
+            .unwrap()
+        + 1;
+    assert!(
+        lines.contains(&format!(
+            "::error file=openapi/mysafe.yaml,line={post_line},title=operation-removed::operation disable_api_secret: removed (POST /api/mysafe/secretapi/inactive/{{identifier}})"
+        ).as_str()),
+        "{out}"
+    );
+    // A compatible change is a notice; the edited document's lines are the head's.
+    assert!(
+        lines.iter().any(|l| l.starts_with("::notice file=openapi/mysafe.yaml,line=")
+            && l.contains("title=parameter-added-optional::operation list_notes: query parameter limit: added, optional")),
+        "{out}"
+    );
+    // Rust rows point at the construct they come from when its name says which.
+    let field = lines
+        .iter()
+        .find(|l| l.contains("types::PasswordEntity.url"))
+        .unwrap();
+    // The head is pretty-printed JSON here: its lines are that text's.
+    let head = realistic_head().side.text;
+    let head_lines: Vec<&str> = head.lines().collect();
+    let start = head_lines
+        .iter()
+        .position(|l| l.trim_start() == "\"PasswordEntity\": {")
+        .unwrap();
+    let url_line = start
+        + head_lines[start..]
+            .iter()
+            .position(|l| l.trim_start() == "\"url\": {")
+            .unwrap()
+        + 1;
+    assert!(
+        field.starts_with(&format!(
+            "::error file=openapi/mysafe.yaml,line={url_line},"
+        )),
+        "{field}"
+    );
+}
+
+#[test]
+fn github_escapes_what_workflow_commands_reserve() {
+    let mut c = change(Level::Spec, Rule::ConstraintChanged, "`X.y`");
+    c.detail = "pattern 100% a\nb, c: d".to_owned();
+    let out = Report::new(String::new(), String::new(), vec![c]).github();
+    assert_eq!(
+        out,
+        "::warning file=openapi/mysafe.yaml,title=constraint-changed::X.y: pattern 100%25 a%0Ab, c: d\n"
+    );
+}
+
+#[test]
+fn rules_list_counts_oasdiff_coverage_and_names_the_gaps() {
+    let list = super::report::rules_list();
+    let first = list.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(
+            "{} rules; they cover {} oasdiff rule ids.",
+            Rule::ALL.len(),
+            super::oasdiff::covered()
+        )
+    );
+    assert!(
+        list.contains(", request-property-max-length-set (ERR),"),
+        "{list}"
+    );
+    assert!(
+        list.contains("not detected (oasdiff detects them):\n  - sunset dates"),
+        "{list}"
+    );
+}
+
+#[test]
+fn degraded_report_markdown() {
+    // The head has an operation without operationId: only the spec level is compared.
+    let new = real_edited(|s| {
+        let op = at(s, "/paths/~1api~1mysafe~1note/get");
+        op.as_object_mut().unwrap().remove("operationId");
+        set(
+            s,
+            "/paths/~1api~1mysafe~1note/get",
+            "deprecated",
+            json!(true),
+        );
+    });
+    insta::assert_snapshot!(compare(&real(), &new).markdown());
 }

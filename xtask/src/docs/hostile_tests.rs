@@ -293,6 +293,9 @@ fn a_page_over_the_size_limit_is_a_one_line_error() {
 const ENVELOPE: &str =
     r#"{"code": 200, "response": {"status": 200, "message": "Password successfully deactivated"}}"#;
 
+/// An answer of any enable or disable (no message, so no operation's own).
+const STATUS_200: &str = r#"{"code": 200, "response": {"status": 200}}"#;
+
 /// The issue's page: a Markdown link glued to the path. The example went to the
 /// token request line before it, and was rejected for the wrong reason.
 #[test]
@@ -316,7 +319,7 @@ fn a_request_line_with_a_link_in_it_is_settled_by_the_page_title() {
 fn a_link_whose_text_is_the_path_is_read_as_the_path() {
     let page = format!(
         "# Notes\n\n`POST` [`/api/mysafe/note/active/[identifier]`](/v3-33/docs/api-post-enable-note) and \
-         [**more**](x)\n\n```json\nHTTP/1.1 200 OK\n```\n```json\n{ENVELOPE}\n```\n"
+         [**more**](x)\n\n```json\nHTTP/1.1 200 OK\n```\n```json\n{STATUS_200}\n```\n"
     );
     assert_eq!(super::tests::check(&page), ["9: enable_note 200: accepted"]);
 }
@@ -326,11 +329,11 @@ fn an_unreadable_request_line_is_settled_by_its_section_heading() {
     let page = format!(
         "# Disable or enable a note\n\n## Disable note\n\n### Request\n\n\
          POST [Notes](/v3/docs/notes)/api/mysafe/note/inactive/[identifier]\n\n\
-         ```json\nHTTP/1.1 200 OK\n```\n```json\n{ENVELOPE}\n```\n\n\
+         ```json\nHTTP/1.1 200 OK\n```\n```json\n{STATUS_200}\n```\n\n\
          ## Enable note\n\nPOST [Notes](/v3/docs/notes)/api/mysafe/note/active/[identifier]\n\n\
-         ```json\nHTTP/1.1 200 OK\n```\n```json\n{ENVELOPE}\n```\n\n\
+         ```json\nHTTP/1.1 200 OK\n```\n```json\n{STATUS_200}\n```\n\n\
          ## Other\n\nPOST [Notes](/v3/docs/notes)/api/mysafe/note/active/[identifier]\n\n\
-         ```json\n{ENVELOPE}\n```\n"
+         ```json\n{STATUS_200}\n```\n"
     );
     assert_eq!(
         super::tests::check(&page),

@@ -21,6 +21,7 @@ pub struct Located {
     pub target: Target,
 }
 
+#[derive(Clone, Debug)]
 pub enum Target {
     Request {
         operation: String,

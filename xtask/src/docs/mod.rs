@@ -2,10 +2,16 @@
 //!
 //! `extract` finds the examples of a page in any of its formats, `locate` gives
 //! each one its operation and status, `spec_index` validates it against the spec,
-//! `check` reports, and `harvest` turns the examples into fixtures.
+//! `additions` finds what an accepted example adds (keys, codes, messages),
+//! `fields` reads the documented parameters and fields and `field_check` compares
+//! them with the spec (`spec_facts` reads the spec as written), `check` reports,
+//! and `harvest` turns the examples into fixtures.
 
+mod additions;
 mod check;
 mod extract;
+mod field_check;
+mod fields;
 mod harvest;
 #[cfg(test)]
 mod hostile_tests;
@@ -13,9 +19,12 @@ mod locate;
 mod manifest;
 #[cfg(test)]
 mod sample_pages;
+mod spec_facts;
 mod spec_index;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_new;
 mod work;
 
 use std::collections::{HashSet, VecDeque};
@@ -26,7 +35,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
-pub use check::Summary;
+pub use check::{FailOn, OutputFormat};
 pub use harvest::HarvestOptions;
 pub use spec_index::SpecIndex;
 
@@ -41,12 +50,22 @@ pub struct DocsArgs {
 
 #[derive(Subcommand)]
 enum DocsCommand {
-    /// Validate every JSON example of the pages against the spec. Exit status: 0 all
-    /// accepted, 1 any rejected, 2 unusable input.
+    /// Validate every JSON example of the pages against the spec, and compare the
+    /// fields they document with it. Exit status: 0 all accepted, 1 any rejected
+    /// (or what --fail-on names), 2 unusable input.
     Check {
         /// Pages, or directories to search for pages (.md, .mdx, .txt, .html).
         #[arg(required = true)]
         pages: Vec<PathBuf>,
+        /// What fails the run besides rejects: `new` (unknown keys, error codes and
+        /// outcome messages in examples; documented fields the spec lacks), `any`
+        /// (also documented fields whose type or required-ness differs).
+        #[arg(long, value_enum, default_value_t = FailOn::Rejected)]
+        fail_on: FailOn,
+        /// `text` (one line per finding and a summary) or `json` (one object per
+        /// example, documented field and note; README has the shape).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
     /// Write the pages' examples as fixtures into DIR and update the manifest.
     Harvest {
@@ -76,15 +95,27 @@ pub fn run(root: &Path, args: DocsArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| root.join(crate::spec::SPEC_PATH));
     let spec = load_spec(&spec_path)?;
     match args.command {
-        DocsCommand::Check { pages } => {
+        DocsCommand::Check {
+            pages,
+            fail_on,
+            format,
+        } => {
             let pages = collect_pages(&pages)?;
-            let (report, summary) = check_pages(&spec, &pages)?;
-            print!("{report}");
-            println!("{summary}");
-            Ok(if summary.rejected == 0 {
-                ExitCode::SUCCESS
-            } else {
+            let report = check::check(&spec, &pages)?;
+            let printed = match format {
+                OutputFormat::Text => format!("{}{}\n", report.text(), report.summary),
+                OutputFormat::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&report.json(fail_on))
+                        .expect("a JSON value serializes")
+                ),
+            };
+            // Notes, `not in the spec` lines and their JSON quote the page's URLs.
+            print!("{}", crate::redact::secrets(&printed));
+            Ok(if report.summary.fails(fail_on) {
                 ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             })
         }
         DocsCommand::Harvest {
@@ -298,15 +329,10 @@ fn read_page(path: PathBuf, label: String) -> Result<PageFile> {
     Ok(PageFile { path, label, text })
 }
 
-/// The report of `docs check` over `pages` (without the summary line).
-pub fn check_pages(spec: &SpecIndex, pages: &[PageFile]) -> Result<(String, Summary)> {
-    let mut summary = Summary::default();
-    let mut report = String::new();
-    for page in pages {
-        let findings = locate::locate(&extract::page(&page.text), spec);
-        let lines = check::report_page(spec, &page.label, &findings, &mut summary)?;
-        // Notes and `not in the spec` lines quote the page's URLs.
-        report.push_str(&crate::redact::secrets(&lines));
-    }
-    Ok((report, summary))
+/// The report of `docs check` over `pages` (without the summary line), for tests,
+/// as it is printed.
+#[cfg(test)]
+pub fn check_pages(spec: &SpecIndex, pages: &[PageFile]) -> Result<(String, check::Summary)> {
+    let report = check::check(spec, pages)?;
+    Ok((crate::redact::secrets(&report.text()), report.summary))
 }

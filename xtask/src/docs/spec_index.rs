@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 use crate::spec::{METHODS, resolve};
 
 pub struct SpecIndex {
+    /// The spec as written, for the checks that read OpenAPI itself (`spec_facts`).
+    raw: Value,
     operations: Vec<Operation>,
     /// `components/schemas`, converted to JSON Schema, for `$ref`s to point at.
     defs: Value,
@@ -86,10 +88,16 @@ impl SpecIndex {
             }
         }
         Ok(Self {
+            raw: raw.clone(),
             operations,
             defs: Value::Object(defs),
             validators: Mutex::default(),
         })
+    }
+
+    /// The spec as written (OpenAPI 3.0 JSON).
+    pub fn raw(&self) -> &Value {
+        &self.raw
     }
 
     pub fn operation(&self, id: &str) -> Option<&Operation> {
@@ -327,7 +335,8 @@ fn keyword_of(kind: &ValidationErrorKind) -> String {
         .to_owned()
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// The JSON type of a value, as JSON Schema names it.
+pub fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

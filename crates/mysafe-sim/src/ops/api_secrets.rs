@@ -8,7 +8,7 @@ use mysafe_client::types::{
 
 use super::{Call, toggle};
 use crate::answer::{Answer, MySafeError, status_block};
-use crate::request::{has_tag, matches, parse_body};
+use crate::request::{has_tag, matches, parse_body, parse_update, stored};
 use crate::routes::Action;
 use crate::store::{Collection, Store, Words, can_write, shared_groups, shared_users};
 
@@ -40,7 +40,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                 })
                 .map(|(id, s, access)| ApiSecretSummary {
                     identifier: id.to_string(),
-                    name: Some(s.name.clone()),
+                    name: Some(s.name.to_string()),
                     need_justify: Some("0".into()),
                     need_approval: Some("0".into()),
                     can_view: Some(true),
@@ -87,12 +87,12 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
         Action::Update => {
             let (id, item) = secrets.find_editable(call.identifier, call.app, &WORDS)?;
             let owner = item.owner.clone();
-            let update: UpdateApiSecretRequest = parse_body(call.body, &[])?;
+            let update: UpdateApiSecretRequest = parse_update(call.body, REQUIRED)?;
             check_unique(secrets, &owner, update.identifier_code.as_deref(), Some(id))?;
             // The uniqueness check reads the whole collection, so the item is looked
             // up again rather than borrowed across it.
             let (_, item) = secrets.find_editable(call.identifier, call.app, &WORDS)?;
-            apply(&mut item.data, update);
+            apply(&mut item.data, update)?;
             Ok(written(WORDS.updated, id, &item.data))
         }
         Action::Enable | Action::Disable => toggle(secrets, call, &WORDS),
@@ -122,14 +122,17 @@ fn check_unique(
 }
 
 /// Fields sent replace stored ones; see `passwords::apply` for the share lists.
-fn apply(s: &mut CreateApiSecretRequest, u: UpdateApiSecretRequest) {
-    if let Some(v) = u.name {
+fn apply(s: &mut CreateApiSecretRequest, u: UpdateApiSecretRequest) -> Result<(), MySafeError> {
+    let name = stored("name", u.name)?;
+    let url = stored("url", u.url)?;
+    let client_id = stored("client_id", u.client_id)?;
+    if let Some(v) = name {
         s.name = v;
     }
-    if let Some(v) = u.url {
+    if let Some(v) = url {
         s.url = v;
     }
-    if let Some(v) = u.client_id {
+    if let Some(v) = client_id {
         s.client_id = v;
     }
     s.client_secret = u.client_secret.or(s.client_secret.take());
@@ -144,14 +147,15 @@ fn apply(s: &mut CreateApiSecretRequest, u: UpdateApiSecretRequest) {
     if let Some(list) = u.groups_allowed {
         s.groups_allowed = list;
     }
+    Ok(())
 }
 
 fn entity(id: i64, s: &CreateApiSecretRequest) -> ApiSecretEntity {
     ApiSecretEntity {
         identifier: id.to_string(),
-        name: Some(s.name.clone()),
-        url: Some(s.url.clone()),
-        client_id: Some(s.client_id.clone()),
+        name: Some(s.name.to_string()),
+        url: Some(s.url.to_string()),
+        client_id: Some(s.client_id.to_string()),
         client_secret: s.client_secret.clone(),
         identifier_code: s.identifier_code.clone(),
         method: s.method.clone(),

@@ -7,7 +7,7 @@ use mysafe_client::types::{
 
 use super::{Call, toggle};
 use crate::answer::{Answer, MySafeError, status_block};
-use crate::request::{has_tag, matches, parse_body};
+use crate::request::{has_tag, matches, parse_body, parse_update, stored};
 use crate::routes::Action;
 use crate::store::{Store, Words, can_write, shared_groups, shared_users};
 
@@ -39,11 +39,11 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                 .visible(call.app)
                 .filter(|(_, n, _)| {
                     has_tag(q.get("tag"), n.tags.as_deref())
-                        && matches(q.get("name"), Some(&n.name))
+                        && matches(q.get("name"), Some(n.name.as_str()))
                 })
                 .map(|(id, n, access)| NoteSummary {
                     identifier: id.to_string(),
-                    name: Some(n.name.clone()),
+                    name: Some(n.name.to_string()),
                     tags: Some(n.tags.clone().unwrap_or_default()),
                     need_justify: Some("0".into()),
                     need_approval: Some("0".into()),
@@ -83,11 +83,11 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
         }
         Action::Update => {
             let (id, item) = notes.find_editable(call.identifier, call.app, &WORDS)?;
-            let update: UpdateNoteRequest = parse_body(call.body, &[])?;
+            let update: UpdateNoteRequest = parse_update(call.body, REQUIRED)?;
             if let Some(note) = &update.note {
                 check_length(note.expose())?;
             }
-            apply(&mut item.data, update);
+            apply(&mut item.data, update)?;
             Ok(answer(
                 StatusCode::OK,
                 WORDS.updated,
@@ -109,8 +109,8 @@ fn check_length(note: &str) -> Result<(), MySafeError> {
 }
 
 /// Fields sent replace stored ones; see `passwords::apply` for the share lists.
-fn apply(n: &mut CreateNoteRequest, u: UpdateNoteRequest) {
-    if let Some(v) = u.name {
+fn apply(n: &mut CreateNoteRequest, u: UpdateNoteRequest) -> Result<(), MySafeError> {
+    if let Some(v) = stored("name", u.name)? {
         n.name = v;
     }
     if let Some(v) = u.note {
@@ -124,13 +124,14 @@ fn apply(n: &mut CreateNoteRequest, u: UpdateNoteRequest) {
     if let Some(list) = u.groups_allowed {
         n.groups_allowed = list;
     }
+    Ok(())
 }
 
 /// Get answers carry the content; create and update answers leave it out.
 fn entity(id: i64, n: &CreateNoteRequest, with_content: bool) -> NoteEntity {
     NoteEntity {
         identifier: id.to_string(),
-        name: Some(n.name.clone()),
+        name: Some(n.name.to_string()),
         note: with_content.then(|| n.note.clone()),
         tags: n.tags.clone(),
         users_allowed: shared_users(&n.users_allowed),

@@ -8,7 +8,7 @@ use mysafe_client::types::{
 
 use super::{Call, toggle};
 use crate::answer::{Answer, MySafeError, status_block};
-use crate::request::{has_tag, matches, parse_body};
+use crate::request::{has_tag, matches, parse_body, parse_update, stored};
 use crate::routes::Action;
 use crate::store::{Store, Words, can_write, shared_groups, shared_users};
 
@@ -35,15 +35,15 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                 .visible(call.app)
                 .filter(|(_, p, _)| {
                     has_tag(q.get("tag"), p.tags.as_deref())
-                        && matches(q.get("name"), Some(&p.name))
-                        && matches(q.get("username"), Some(&p.username))
+                        && matches(q.get("name"), Some(p.name.as_str()))
+                        && matches(q.get("username"), Some(p.username.as_str()))
                         && matches(q.get("url"), p.url.as_deref())
                 })
                 .map(|(id, p, access)| PasswordSummary {
                     identifier: id.to_string(),
-                    name: Some(p.name.clone()),
+                    name: Some(p.name.to_string()),
                     url: p.url.clone(),
-                    username: Some(p.username.clone()),
+                    username: Some(p.username.to_string()),
                     tags: Some(p.tags.clone().unwrap_or_default()),
                     need_justify: Some("0".into()),
                     need_approval: Some("0".into()),
@@ -73,9 +73,9 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
             let p = &item.data;
             let entity = PasswordEntity {
                 identifier: id.to_string(),
-                name: Some(p.name.clone()),
+                name: Some(p.name.to_string()),
                 url: p.url.clone(),
-                username: Some(p.username.clone()),
+                username: Some(p.username.to_string()),
                 password: Some(p.password.clone()),
                 secret_key: p.secret_key.clone(),
                 // The simulator does not compute TOTP codes; MySafe sends null when
@@ -92,8 +92,8 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
         }
         Action::Update => {
             let (id, item) = passwords.find_editable(call.identifier, call.app, &WORDS)?;
-            let update: UpdatePasswordRequest = parse_body(call.body, &[])?;
-            apply(&mut item.data, update);
+            let update: UpdatePasswordRequest = parse_update(call.body, REQUIRED)?;
+            apply(&mut item.data, update)?;
             Ok(written(StatusCode::OK, WORDS.updated, id, &item.data))
         }
         Action::Enable | Action::Disable => toggle(passwords, call, &WORDS),
@@ -101,12 +101,14 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
 }
 
 /// Fields sent replace stored ones; fields left out keep their value (a share list
-/// sent empty clears the sharing).
-fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) {
-    if let Some(v) = u.name {
+/// sent empty clears the sharing). Nothing changes when a value is refused.
+fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) -> Result<(), MySafeError> {
+    let name = stored("name", u.name)?;
+    let username = stored("username", u.username)?;
+    if let Some(v) = name {
         p.name = v;
     }
-    if let Some(v) = u.username {
+    if let Some(v) = username {
         p.username = v;
     }
     if let Some(v) = u.password {
@@ -123,15 +125,16 @@ fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) {
     if let Some(list) = u.groups_allowed {
         p.groups_allowed = list;
     }
+    Ok(())
 }
 
 /// Create and update answers: no secret values, and the notes spelled `note`.
 fn written(status: StatusCode, message: &str, id: i64, p: &CreatePasswordRequest) -> Answer {
     let entity = PasswordEntity {
         identifier: id.to_string(),
-        name: Some(p.name.clone()),
+        name: Some(p.name.to_string()),
         url: p.url.clone(),
-        username: Some(p.username.clone()),
+        username: Some(p.username.to_string()),
         password: None,
         secret_key: None,
         token: None,

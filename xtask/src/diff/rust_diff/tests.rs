@@ -63,9 +63,16 @@ fn surface_lists_types_fields_variants_methods_and_setters() {
     assert_eq!(s["types::Item.url"].kind, Kind::Field);
     // progenitor's struct builders and the builders' constructors are internals.
     assert!(
-        !s.keys().any(|k| k.starts_with("types::builder")),
+        s.iter()
+            .all(|(k, v)| !k.starts_with("types::builder") || v.kind == Kind::BodySetter),
         "types::builder listed"
     );
+    // Of the struct builders, only the setters of body types, with their requiredness.
+    assert!(s["types::builder::NewItem::name"].required);
+    assert!(!s["types::builder::NewItem::url"].required);
+    assert!(!s.contains_key("types::builder::Item::name"));
+    assert!(s["builder::GetItem::id"].required);
+    assert!(!s["builder::ListItems::tag"].required);
     assert!(!s.contains_key("builder::GetItem::new"));
 }
 
