@@ -69,7 +69,7 @@ fn edited_spec_fails_check_with_diff_and_writes_nothing() {
 #[test]
 fn invalid_specs_give_one_line_errors() {
     type Edit = fn(String) -> String;
-    let cases: [(&str, Edit, &str); 4] = [
+    let cases: [(&str, Edit, &str); 5] = [
         (
             "bad-yaml.yaml",
             |t| t.replacen("paths:", "paths: [", 1),
@@ -95,6 +95,11 @@ fn invalid_specs_give_one_line_errors() {
                 )
             },
             "error responses use 2 different schemas",
+        ),
+        (
+            "no-idempotency.yaml",
+            |t| t.replacen("      x-idempotent: true\n", "", 1),
+            "operation get_token has no `x-idempotent: true|false`",
         ),
     ];
     for (name, edit, expected) in cases {

@@ -95,6 +95,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -197,6 +206,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -313,6 +331,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -421,6 +448,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -540,6 +576,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -646,6 +691,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -793,6 +847,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -895,6 +958,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1011,6 +1083,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -1120,6 +1201,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1239,6 +1329,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -1347,6 +1446,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1474,6 +1582,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -1576,6 +1693,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1693,6 +1819,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -1802,6 +1937,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1931,6 +2075,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -2043,6 +2196,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn internal_server_error(self, value: &types::ErrorBody) -> Self {
             Self(
                 self
@@ -2146,6 +2308,15 @@ pub mod operations {
                 self
                     .0
                     .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

@@ -109,14 +109,12 @@ async fn a_1006_is_access_denied() {
     });
 
     let client = client(&server, CLIENT_SECRET);
-    let error = Error::from(
-        client
-            .disable_password()
-            .identifier(11)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .disable_password()
+        .identifier(11)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_access_denied(), "{error}");
     assert_eq!(error.api_code(), Some(ApiCode::NoAccess));
     assert_eq!(error.status(), Some(400));
@@ -128,8 +126,12 @@ async fn a_1006_is_access_denied() {
 /// Sends one disable with `client` against a server where only the login is mocked
 /// and returns the error: a request that misses every mock gets httpmock's 404.
 async fn disable_without_a_matching_login(client: Client) -> Error {
-    let error = client.disable_password().identifier(10).send().await;
-    Error::from(error.unwrap_err())
+    client
+        .disable_password()
+        .identifier(10)
+        .send()
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]

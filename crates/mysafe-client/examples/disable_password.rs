@@ -14,10 +14,10 @@
 //! cargo run -p mysafe-client --example disable_password -- --sim
 //! ```
 
-use mysafe_client::{Client, Error, Outcome, Secret, types};
+use mysafe_client::{Client, Error, Identifier, Outcome, Secret, types};
 
-async fn disable(client: &Client, identifier: i64) -> Result<(), Error> {
-    // `?` would turn the generated call's error into `Error` too; matching shows the
+async fn disable(client: &Client, identifier: &Identifier) -> Result<(), Error> {
+    // `?` would do for a caller that stops at the first failure; matching shows the
     // cases a caller usually tells apart.
     match client
         .disable_password()
@@ -29,12 +29,11 @@ async fn disable(client: &Client, identifier: i64) -> Result<(), Error> {
             Outcome::Changed => println!("{identifier}: disabled"),
             Outcome::AlreadySo => println!("{identifier}: was already disabled"),
         },
-        Err(e) => match Error::from(e) {
-            e if e.is_not_found() => println!("{identifier}: no such password"),
-            e if e.is_access_denied() => println!("{identifier}: belongs to someone else"),
-            // Gateway, transport and authentication failures end the run.
-            e => return Err(e),
-        },
+        Err(e) if e.is_not_found() => println!("{identifier}: no such password"),
+        Err(e) if e.is_access_denied() => println!("{identifier}: belongs to someone else"),
+        // A wrong identifier, gateway, transport and authentication failures end
+        // the run.
+        Err(e) => return Err(e),
     }
     Ok(())
 }
@@ -46,19 +45,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (client, identifiers, sim) = simulated().await?;
         (client, identifiers, Some(sim))
     } else {
-        let identifiers = args
-            .iter()
-            .map(|arg| {
-                arg.parse::<i64>()
-                    .map_err(|_| format!("not an identifier: {arg:?}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        // Taken as given: one that is not a number fails its call with a clear
+        // error, before anything is sent.
+        let identifiers: Vec<Identifier> = args.iter().map(Identifier::new).collect();
         if identifiers.is_empty() {
             return Err("usage: disable_password <identifier>... | --sim".into());
         }
         (Client::from_env()?, identifiers, None)
     };
-    for identifier in identifiers {
+    for identifier in &identifiers {
         disable(&client, identifier).await?;
     }
     Ok(())
@@ -66,7 +61,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// A simulator with two applications, a client for the first, and identifiers that
 /// show each outcome: changed, already so, not found, someone else's.
-async fn simulated() -> Result<(Client, Vec<i64>, mysafe_sim::Sim), Box<dyn std::error::Error>> {
+async fn simulated()
+-> Result<(Client, Vec<Identifier>, mysafe_sim::Sim), Box<dyn std::error::Error>> {
     let config = mysafe_sim::SimConfig {
         applications: vec![
             mysafe_sim::Application::generate(),
@@ -94,15 +90,14 @@ async fn simulated() -> Result<(Client, Vec<i64>, mysafe_sim::Sim), Box<dyn std:
                     .password(Secret::new("correct horse battery staple")),
             )
             .send()
-            .await
-            .map_err(Error::from)?;
-        created
-            .password_entity
-            .identifier
-            .parse::<i64>()
-            .map_err(|_| Error::InvalidRequest("non-numeric identifier".into()))
+            .await?;
+        Ok::<_, Error>(created.into_inner().password_entity.identifier)
     };
     let mine = create(ours.clone()).await?;
     let other = create(theirs).await?;
-    Ok((ours, vec![mine, mine, 999_999, other], sim))
+    Ok((
+        ours,
+        vec![mine.clone(), mine, Identifier::from(999_999), other],
+        sim,
+    ))
 }

@@ -243,7 +243,7 @@ impl ClientBuilder {
                 client_secret,
                 tenant: self.tenant.filter(|t| !t.is_empty()),
             },
-            fixed.as_ref(),
+            fixed,
             self.retry,
             self.refresh_margin,
             self.timeout,

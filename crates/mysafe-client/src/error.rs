@@ -1,14 +1,16 @@
-//! The one error type callers match on, and how every failure becomes one.
+//! The one error type callers match on, and how an answer becomes one.
 //!
-//! Generated calls fail with `progenitor_client::Error<types::ErrorBody>`; `?` turns
-//! that into [`Error`] through the `From` impl here. progenitor's own `Display`
-//! prints raw bodies, so nothing of it is ever copied into an [`Error`]: messages come
-//! from decoded fields, and bodies only through the masked excerpts of `excerpt.rs`.
+//! Every generated `send()` returns [`Error`]. The hooks decide every answer that is
+//! not a documented success here (`from_answer`, `from_page`), so progenitor's own
+//! error, whose `Display` prints raw bodies, never reaches a caller. Every string an
+//! [`Error`] holds that came from the server went through the call's
+//! [`Redactor`](crate::excerpt::Redactor).
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use crate::excerpt;
+use crate::excerpt::{self, Redactor};
 use crate::types::ErrorBody;
 
 /// A failed MySafe call.
@@ -46,6 +48,23 @@ pub enum Error {
         /// Kong's request id, to quote in a support ticket.
         request_id: Option<String>,
     },
+    /// The gateway's rate limit (429), still in force when the client's retries ran
+    /// out or the server asked for a longer wait than the policy allows.
+    #[error(
+        "rate limited (HTTP {status}): {message}{}{}",
+        fmt_retry_after(retry_after),
+        fmt_request_id(request_id)
+    )]
+    RateLimited {
+        /// HTTP status, 429.
+        status: u16,
+        /// The gateway's message, e.g. "API rate limit exceeded".
+        message: String,
+        /// How long the server asked to wait (`Retry-After`), when it said.
+        retry_after: Option<Duration>,
+        /// Kong's request id, to quote in a support ticket.
+        request_id: Option<String>,
+    },
     /// Logging in failed, or the server rejected the token.
     #[error("authentication failed ({kind}, HTTP {status}): {message}")]
     Auth {
@@ -74,13 +93,12 @@ pub enum Error {
         #[source]
         source: Option<Arc<reqwest::Error>>,
     },
-    /// An answer whose body could not be decoded: HTML, empty, cut short, or JSON of
-    /// the wrong shape.
-    #[error("undecodable response{}: {reason}; body: {excerpt}", fmt_status(*status))]
+    /// An answer whose body could not be decoded: HTML, empty, or JSON of the wrong
+    /// shape. (A body cut short is a [`Error::Transport`] failure.)
+    #[error("undecodable response (HTTP {status}): {reason}; body: {excerpt}")]
     Undecodable {
-        /// HTTP status; `None` only for a success status whose JSON has the wrong
-        /// shape, which the HTTP layer reports without its status.
-        status: Option<u16>,
+        /// HTTP status of the answer.
+        status: u16,
         /// Why decoding failed, with the position, never the offending value.
         reason: String,
         /// The start of the body, with the values of secret-bearing keys masked.
@@ -109,9 +127,9 @@ fn fmt_request_id(request_id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn fmt_status(status: Option<u16>) -> String {
-    status
-        .map(|status| format!(" (HTTP {status})"))
+fn fmt_retry_after(retry_after: &Option<Duration>) -> String {
+    retry_after
+        .map(|wait| format!("; retry after {} s", wait.as_secs_f64().ceil()))
         .unwrap_or_default()
 }
 
@@ -221,12 +239,13 @@ impl Error {
         self.api_code() == Some(ApiCode::NoAccess)
     }
 
-    /// Trying again later may succeed: a transport failure, a timeout, or the
-    /// gateway's 502, 503 or 504. (The client has already retried what it safely
-    /// could; this is for the caller's own scheduling.)
+    /// Trying again later may succeed: a transport failure, a timeout, the
+    /// gateway's 502, 503 or 504, or its rate limit. (The client has already retried
+    /// what it safely could; this is for the caller's own scheduling, with
+    /// [`Error::retry_after`] when the server said how long to wait.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Transport { .. } | Self::Timeout { .. } | Self::RateLimited { .. } => true,
             Self::Gateway { kind, .. } => *kind != GatewayKind::NoRoute,
             _ => false,
         }
@@ -235,6 +254,19 @@ impl Error {
     /// Logging in failed or the token was rejected.
     pub fn is_auth(&self) -> bool {
         matches!(self, Self::Auth { .. })
+    }
+
+    /// The gateway's rate limit stopped the call.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Self::RateLimited { .. })
+    }
+
+    /// How long the server asked to wait before trying again, for a rate limit.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
     }
 
     /// The MySafe error code, for [`Error::Api`].
@@ -250,24 +282,27 @@ impl Error {
         match self {
             Self::Api { status, .. }
             | Self::Gateway { status, .. }
+            | Self::RateLimited { status, .. }
             | Self::Auth { status, .. }
+            | Self::Undecodable { status, .. }
             | Self::Status { status, .. } => Some(*status),
-            Self::Undecodable { status, .. } => *status,
             _ => None,
         }
     }
 
-    /// Kong's request id, for gateway errors.
+    /// Kong's request id, for gateway errors and rate limits.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Gateway { request_id, .. } => request_id.as_deref(),
+            Self::Gateway { request_id, .. } | Self::RateLimited { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
 
-    pub(crate) fn from_transport(error: reqwest::Error) -> Self {
+    pub(crate) fn from_transport(error: reqwest::Error, redactor: &Redactor) -> Self {
         // reqwest's message names the URL, never headers or bodies.
-        let message = error.to_string();
+        let message = redactor.text(&error.to_string());
         let source = Some(Arc::new(error));
         if source.as_ref().is_some_and(|e| e.is_timeout()) {
             Self::Timeout { message, source }
@@ -276,25 +311,47 @@ impl Error {
         }
     }
 
-    pub(crate) fn undecodable(status: Option<u16>, body: &[u8], reason: String) -> Self {
+    pub(crate) fn undecodable(
+        status: u16,
+        body: &[u8],
+        error: &serde_json::Error,
+        redactor: &Redactor,
+    ) -> Self {
         Self::Undecodable {
             status,
-            reason,
-            excerpt: excerpt::excerpt(body),
+            reason: excerpt::describe(error),
+            excerpt: redactor.excerpt(body),
         }
     }
 
-    /// A gateway failure whose body is not JSON (Kong's HTML pages).
-    pub(crate) fn gateway_page(status: u16, body: &[u8]) -> Self {
+    /// An error answer whose body is not an [`ErrorBody`]: Kong's HTML pages for its
+    /// gateway failures and rate limit, anything else undecodable.
+    pub(crate) fn from_page(
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+        error: &serde_json::Error,
+        redactor: &Redactor,
+    ) -> Self {
+        let kind = match status {
+            429 => {
+                return Self::RateLimited {
+                    status,
+                    message: redactor.excerpt(body),
+                    retry_after: crate::retry::retry_after(headers, SystemTime::now()),
+                    request_id: kong_request_id(headers, redactor),
+                };
+            }
+            502 => GatewayKind::BadGateway,
+            503 => GatewayKind::Unavailable,
+            504 => GatewayKind::Timeout,
+            _ => return Self::undecodable(status, body, error, redactor),
+        };
         Self::Gateway {
             status,
-            kind: match status {
-                502 => GatewayKind::BadGateway,
-                503 => GatewayKind::Unavailable,
-                _ => GatewayKind::Timeout,
-            },
-            message: excerpt::excerpt(body),
-            request_id: None,
+            kind,
+            message: redactor.excerpt(body),
+            request_id: kong_request_id(headers, redactor),
         }
     }
 
@@ -305,12 +362,14 @@ impl Error {
         status: u16,
         headers: &reqwest::header::HeaderMap,
         body: &ErrorBody,
+        redactor: &Redactor,
     ) -> Self {
+        let text = |value: &Option<String>| value.as_deref().map(|v| redactor.text(v));
         let envelope_message = body
             .exception
             .as_ref()
-            .and_then(|e| e.message.clone())
-            .or_else(|| body.response.as_ref().and_then(|r| r.message.clone()));
+            .and_then(|e| text(&e.message))
+            .or_else(|| body.response.as_ref().and_then(|r| text(&r.message)));
         let exception_code = body.exception.as_ref().and_then(|e| e.code);
         if let Some(code) = exception_code
             .map(i64::from)
@@ -323,15 +382,13 @@ impl Error {
                 detail: body
                     .exception
                     .as_ref()
-                    .and_then(|e| e.detail.clone())
-                    .or_else(|| body.response.as_ref().and_then(|r| r.detail.clone()))
+                    .and_then(|e| text(&e.detail))
+                    .or_else(|| body.response.as_ref().and_then(|r| text(&r.detail)))
                     .filter(|detail| !detail.is_empty()),
             };
         }
-        let message = body
-            .message
-            .clone()
-            .or(body.error_description.clone())
+        let message = text(&body.message)
+            .or_else(|| text(&body.error_description))
             .or(envelope_message)
             .unwrap_or_else(|| describe_status(status));
         if let Some(oauth) = &body.error {
@@ -343,15 +400,10 @@ impl Error {
             return Self::Auth {
                 status,
                 kind,
-                message: format!("{oauth}: {message}"),
+                message: format!("{}: {message}", redactor.text(oauth)),
             };
         }
-        let request_id = body.request_id.clone().or_else(|| {
-            headers
-                .get("x-kong-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        });
+        let request_id = text(&body.request_id).or_else(|| kong_request_id(headers, redactor));
         let gateway = |kind| Self::Gateway {
             status,
             kind,
@@ -365,12 +417,26 @@ impl Error {
                 message,
             },
             404 => gateway(GatewayKind::NoRoute),
+            429 => Self::RateLimited {
+                status,
+                message,
+                retry_after: crate::retry::retry_after(headers, SystemTime::now()),
+                request_id,
+            },
             502 => gateway(GatewayKind::BadGateway),
             503 => gateway(GatewayKind::Unavailable),
             504 => gateway(GatewayKind::Timeout),
             _ => Self::Status { status, message },
         }
     }
+}
+
+/// Kong's request id from its header, when the body has none.
+fn kong_request_id(headers: &reqwest::header::HeaderMap, redactor: &Redactor) -> Option<String> {
+    headers
+        .get("x-kong-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|id| redactor.text(id))
 }
 
 /// "1005: Password not found" and "1005 - Password not found" start with the code;
@@ -387,47 +453,12 @@ fn leading_code(message: &str) -> Option<i64> {
         .flatten()
 }
 
-fn describe_status(status: u16) -> String {
+pub(crate) fn describe_status(status: u16) -> String {
     reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("no message")
         .to_owned()
-}
-
-/// An [`Error`] decided inside the request hooks (a failed token request, a body that
-/// cannot decode), carried to the caller in the extensions of a stand-in response
-/// because the hooks can only return responses or `reqwest` errors.
-#[derive(Clone, Debug)]
-pub(crate) struct Carried(pub(crate) Error);
-
-impl From<progenitor_client::Error<ErrorBody>> for Error {
-    fn from(error: progenitor_client::Error<ErrorBody>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::ErrorResponse(answer) => {
-                Self::from_answer(answer.status().as_u16(), answer.headers(), &answer)
-            }
-            P::UnexpectedResponse(response) => match response.extensions().get::<Carried>() {
-                Some(Carried(error)) => error.clone(),
-                None => Self::Status {
-                    status: response.status().as_u16(),
-                    message: describe_status(response.status().as_u16()),
-                },
-            },
-            // The hooks tag every body with its status (see `tag.rs`).
-            P::InvalidResponsePayload(bytes, e) => match crate::tag::untag(&bytes) {
-                (Some(status), body) if crate::retry::is_retryable_status(status) => {
-                    Self::gateway_page(status, body)
-                }
-                (status, body) => Self::undecodable(status, body, excerpt::describe(&e)),
-            },
-            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
-                Self::from_transport(e)
-            }
-            P::InvalidRequest(message) | P::Custom(message) => Self::InvalidRequest(message),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -439,11 +470,15 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
+    fn answer(status: u16, headers: &HeaderMap, body: &ErrorBody) -> Error {
+        Error::from_answer(status, headers, body, &Redactor::default())
+    }
+
     #[test]
     fn mysafe_envelope_gives_the_api_code() {
         let fixture =
             include_str!("../../../openapi/examples/seed/003-disable_password-400-1005.json");
-        let error = Error::from_answer(400, &HeaderMap::new(), &body(fixture));
+        let error = answer(400, &HeaderMap::new(), &body(fixture));
         assert!(error.is_not_found(), "{error:?}");
         assert!(!error.is_access_denied());
         assert!(!error.is_retryable());
@@ -454,14 +489,14 @@ mod tests {
 
         let fixture =
             include_str!("../../../openapi/examples/seed/003-disable_password-400-1006.json");
-        let error = Error::from_answer(400, &HeaderMap::new(), &body(fixture));
+        let error = answer(400, &HeaderMap::new(), &body(fixture));
         assert!(error.is_access_denied(), "{error:?}");
         assert_eq!(error.api_code(), Some(ApiCode::NoAccess));
     }
 
     #[test]
     fn code_is_read_from_the_message_when_exception_is_missing() {
-        let error = Error::from_answer(
+        let error = answer(
             400,
             &HeaderMap::new(),
             &body(
@@ -484,7 +519,7 @@ mod tests {
 
     #[test]
     fn kong_answers_are_gateway_errors_with_request_id() {
-        let error = Error::from_answer(
+        let error = answer(
             504,
             &HeaderMap::new(),
             &body(r#"{"message":"The upstream server is timing out","request_id":"abc123"}"#),
@@ -505,7 +540,7 @@ mod tests {
 
         let mut headers = HeaderMap::new();
         headers.insert("x-kong-request-id", "from-header".parse().unwrap());
-        let error = Error::from_answer(
+        let error = answer(
             404,
             &headers,
             &body(r#"{"message":"no Route matched with those values"}"#),
@@ -524,7 +559,7 @@ mod tests {
 
     #[test]
     fn oauth_and_bearer_failures_are_auth_errors() {
-        let error = Error::from_answer(
+        let error = answer(
             401,
             &HeaderMap::new(),
             &body(r#"{"error":"invalid_client","message":"Client authentication failed"}"#),
@@ -536,7 +571,7 @@ mod tests {
                 ..
             }
         ));
-        let error = Error::from_answer(
+        let error = answer(
             400,
             &HeaderMap::new(),
             &body(r#"{"error":"unsupported_grant_type","message":"nope"}"#),
@@ -549,7 +584,7 @@ mod tests {
             }
         ));
         for status in [401, 403] {
-            let error = Error::from_answer(
+            let error = answer(
                 status,
                 &HeaderMap::new(),
                 &body(r#"{"message":"You are not authorized to access this resource."}"#),
@@ -567,7 +602,7 @@ mod tests {
 
     #[test]
     fn other_statuses_keep_their_message() {
-        let error = Error::from_answer(
+        let error = answer(
             500,
             &HeaderMap::new(),
             &body(r#"{"message":"Unexpected error."}"#),
@@ -575,23 +610,82 @@ mod tests {
         assert!(
             matches!(&error, Error::Status { status: 500, message } if message == "Unexpected error.")
         );
-        let error = Error::from_answer(500, &HeaderMap::new(), &body("{}"));
+        let error = answer(500, &HeaderMap::new(), &body("{}"));
         assert_eq!(error.to_string(), "HTTP 500: Internal Server Error");
     }
 
     #[test]
     fn undecodable_success_bodies_do_not_leak_the_password() {
-        let payload = bytes::Bytes::from_static(
-            br#"{"response":{"status":"200"},"password_entity":{"identifier":"1","password":"hunter2"}}"#,
-        );
+        let payload =
+            br#"{"response":{"status":"200"},"password_entity":{"identifier":"1","password":"hunter2"}}"#;
         let serde_error =
-            serde_json::from_slice::<crate::types::PasswordResponse>(&payload).unwrap_err();
-        let error = Error::from(progenitor_client::Error::InvalidResponsePayload(
-            payload,
-            serde_error,
-        ));
+            serde_json::from_slice::<crate::types::PasswordResponse>(payload).unwrap_err();
+        let error = Error::undecodable(200, payload, &serde_error, &Redactor::default());
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("JSON of an unexpected shape"), "{shown}");
+        assert_eq!(error.status(), Some(200));
+    }
+
+    #[test]
+    fn rate_limits_say_so_and_when_to_come_back() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "7".parse().unwrap());
+        headers.insert("x-kong-request-id", "kong-1".parse().unwrap());
+        let error = answer(
+            429,
+            &headers,
+            &body(r#"{"message":"API rate limit exceeded"}"#),
+        );
+        assert!(error.is_rate_limited() && error.is_retryable(), "{error:?}");
+        assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
+        assert_eq!(error.request_id(), Some("kong-1"));
+        assert_eq!(
+            error.to_string(),
+            "rate limited (HTTP 429): API rate limit exceeded; retry after 7 s (request id kong-1)"
+        );
+        // Kong's HTML page for the same.
+        let page = b"<html><body>API rate limit exceeded</body></html>";
+        let json_error = serde_json::from_slice::<ErrorBody>(page).unwrap_err();
+        let error = Error::from_page(
+            429,
+            &HeaderMap::new(),
+            page,
+            &json_error,
+            &Redactor::default(),
+        );
+        assert!(error.is_rate_limited(), "{error:?}");
+        assert_eq!(error.retry_after(), None);
+    }
+
+    #[test]
+    fn pages_of_other_statuses_are_undecodable_with_their_status() {
+        let page = b"<html><body>Teapot</body></html>";
+        let json_error = serde_json::from_slice::<ErrorBody>(page).unwrap_err();
+        let error = Error::from_page(
+            418,
+            &HeaderMap::new(),
+            page,
+            &json_error,
+            &Redactor::default(),
+        );
+        assert!(
+            matches!(&error, Error::Undecodable { status: 418, excerpt, .. } if excerpt.contains("Teapot")),
+            "{error:?}"
+        );
+        let error = Error::from_page(
+            502,
+            &HeaderMap::new(),
+            page,
+            &json_error,
+            &Redactor::default(),
+        );
+        assert!(matches!(
+            error,
+            Error::Gateway {
+                kind: GatewayKind::BadGateway,
+                ..
+            }
+        ));
     }
 }

@@ -3,7 +3,9 @@
 // then run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+#[allow(unused_imports)]
+use progenitor_client::Error;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -21,8 +23,7 @@ pub mod types {
         ///Groups the API secret is shared with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<SharedGroup>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///User-defined code that identifies the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier_code: ::std::option::Option<::std::string::String>,
@@ -92,8 +93,7 @@ pub mod types {
         ///Whether the caller may edit (and disable) the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub can_write: ::std::option::Option<bool>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the API secret.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -665,8 +665,7 @@ and the OAuth server's `{"error", "message"}`. Every field is optional.
         ///Groups the note is shared with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<SharedGroup>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -727,8 +726,7 @@ and the OAuth server's `{"error", "message"}`. Every field is optional.
         ///Whether the caller may edit (and disable) the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub can_write: ::std::option::Option<bool>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the note.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -755,8 +753,7 @@ values.
         ///Groups the password is shared with.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups_allowed: ::std::vec::Vec<SharedGroup>,
-        ///Numeric identifier, as a string.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -835,8 +832,7 @@ values.
         ///Whether the caller may edit (and disable) the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub can_write: ::std::option::Option<bool>,
-        ///Numeric identifier, as a string (`"5"`); pass it as an integer to the other operations.
-        pub identifier: ::std::string::String,
+        pub identifier: crate::Identifier,
         ///Name of the password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1115,10 +1111,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::SharedGroup>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             identifier_code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1211,7 +1204,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -1543,10 +1536,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1599,7 +1589,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -2628,10 +2618,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::SharedGroup>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2683,7 +2670,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -2956,10 +2943,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3017,7 +3001,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -3111,10 +3095,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::vec::Vec<super::SharedGroup>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3196,7 +3177,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -3563,10 +3544,7 @@ by IP address, where the tenant cannot be told from the host name.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            identifier: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            identifier: ::std::result::Result<crate::Identifier, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3634,7 +3612,7 @@ by IP address, where the tenant cannot be told from the host name.
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Identifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -5053,28 +5031,13 @@ pub struct Client {
     pub(crate) inner: crate::Session,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Session) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::Session,
@@ -5560,21 +5523,22 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/mysafe/note`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteListResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteListResponse>, Error<types::ErrorBody>> {
             let Self { client, name, tag } = self;
             let name = name.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/mysafe/note", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5585,7 +5549,12 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("tag", &tag))
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_notes",
@@ -5595,63 +5564,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5696,7 +5609,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/mysafe/note`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -5706,14 +5628,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/mysafe/note", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5723,7 +5637,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_note",
@@ -5733,63 +5652,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5812,14 +5675,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/note/active/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -5828,14 +5703,6 @@ pub mod builder {
                 "{}/api/mysafe/note/active/{}", client.baseurl, encode_path(& identifier
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5844,7 +5711,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "enable_note",
@@ -5854,63 +5726,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -5933,14 +5749,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/note/inactive/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -5949,14 +5777,6 @@ pub mod builder {
                 "{}/api/mysafe/note/inactive/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5965,7 +5785,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "disable_note",
@@ -5975,63 +5800,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6056,10 +5825,13 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -6087,7 +5859,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/mysafe/note/update/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier, body } = self;
@@ -6101,14 +5882,6 @@ pub mod builder {
                 "{}/api/mysafe/note/update/{}", client.baseurl, encode_path(& identifier
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6118,7 +5891,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_note",
@@ -6128,63 +5906,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6207,14 +5929,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `GET` request to `/api/mysafe/note/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::NoteResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -6223,14 +5957,6 @@ pub mod builder {
                 "{}/api/mysafe/note/{}", client.baseurl, encode_path(& identifier
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6239,7 +5965,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_note",
@@ -6249,63 +5980,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6384,7 +6059,16 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/mysafe/password`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordListResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::PasswordListResponse>,
@@ -6396,14 +6080,6 @@ pub mod builder {
             let url = url.map_err(Error::InvalidRequest)?;
             let username = username.map_err(Error::InvalidRequest)?;
             let _url = format!("{}/api/mysafe/password", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6416,7 +6092,12 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("tag", &tag))
                 .query(&progenitor_client::QueryParam::new("url", &url))
                 .query(&progenitor_client::QueryParam::new("username", &username))
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_passwords",
@@ -6426,63 +6107,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6529,7 +6154,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/mysafe/password`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PasswordResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -6539,14 +6173,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/mysafe/password", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6556,7 +6182,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_password",
@@ -6566,63 +6197,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6645,14 +6220,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/password/active/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -6661,14 +6248,6 @@ pub mod builder {
                 "{}/api/mysafe/password/active/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6677,7 +6256,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "enable_password",
@@ -6687,63 +6271,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6766,14 +6294,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/password/inactive/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -6782,14 +6322,6 @@ pub mod builder {
                 "{}/api/mysafe/password/inactive/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6798,7 +6330,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "disable_password",
@@ -6808,63 +6345,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -6889,10 +6370,13 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -6922,7 +6406,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/mysafe/password/update/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PasswordResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier, body } = self;
@@ -6936,14 +6429,6 @@ pub mod builder {
                 "{}/api/mysafe/password/update/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6953,7 +6438,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_password",
@@ -6963,63 +6453,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7042,14 +6476,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `GET` request to `/api/mysafe/password/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PasswordResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::PasswordResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7058,14 +6504,6 @@ pub mod builder {
                 "{}/api/mysafe/password/{}", client.baseurl, encode_path(& identifier
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7074,7 +6512,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_password",
@@ -7084,63 +6527,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7189,7 +6576,16 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/mysafe/secretapi`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretListResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ApiSecretListResponse>,
@@ -7199,14 +6595,6 @@ pub mod builder {
             let identifier_code = identifier_code.map_err(Error::InvalidRequest)?;
             let tag = tag.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/mysafe/secretapi", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7222,7 +6610,12 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("tag", &tag))
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_api_secrets",
@@ -7232,63 +6625,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7335,7 +6672,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/mysafe/secretapi`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretWriteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ApiSecretWriteResponse>,
@@ -7348,14 +6694,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/mysafe/secretapi", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7365,7 +6703,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_api_secret",
@@ -7375,63 +6718,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7454,14 +6741,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/secretapi/active/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7470,14 +6769,6 @@ pub mod builder {
                 "{}/api/mysafe/secretapi/active/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7486,7 +6777,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "enable_api_secret",
@@ -7496,63 +6792,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7575,14 +6815,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `POST` request to `/api/mysafe/secretapi/inactive/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7591,14 +6843,6 @@ pub mod builder {
                 "{}/api/mysafe/secretapi/inactive/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7607,7 +6851,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "disable_api_secret",
@@ -7617,63 +6866,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7698,10 +6891,13 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -7731,7 +6927,16 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/api/mysafe/secretapi/update/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretWriteResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::ApiSecretWriteResponse>,
@@ -7748,14 +6953,6 @@ pub mod builder {
                 "{}/api/mysafe/secretapi/update/{}", client.baseurl, encode_path(&
                 identifier.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7765,7 +6962,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_api_secret",
@@ -7775,64 +6977,8 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
+                201u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7855,14 +7001,26 @@ pub mod builder {
         pub fn identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            V::Error: ::std::fmt::Display,
         {
             self.identifier = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for identifier failed".to_string());
+                .map_err(|e| {
+                    format!("conversion to `i64` for identifier failed: {}", e)
+                });
             self
         }
         ///Sends a `GET` request to `/api/mysafe/secretapi/{identifier}`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ApiSecretResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ApiSecretResponse>, Error<types::ErrorBody>> {
             let Self { client, identifier } = self;
@@ -7871,14 +7029,6 @@ pub mod builder {
                 "{}/api/mysafe/secretapi/{}", client.baseurl, encode_path(& identifier
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -7887,7 +7037,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_api_secret",
@@ -7897,63 +7052,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -7996,7 +7095,16 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/oauth2/token`
+        ///
+        /// Fails with [`crate::Error`]: MySafe's refusal, a gateway or
+        /// authentication failure, a transport failure or timeout, or an answer
+        /// that does not decode.
         pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenResponse>, crate::Error> {
+            self.send_raw().await.map_err(crate::answer::recover)
+        }
+        pub(crate) async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TokenResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -8006,14 +7114,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/oauth2/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -8023,7 +7123,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .form_urlencoded(&body)?
-                .headers(header_map)
+                .header(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_token",
@@ -8033,63 +7138,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                502u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                504u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => crate::answer::decode(client, response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

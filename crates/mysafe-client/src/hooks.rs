@@ -1,41 +1,39 @@
 //! progenitor's request hooks: every generated call runs its request through
-//! [`ClientHooks::exec`] here, which adds the bearer token, retries what is safe to
-//! retry, replays once after a 401 on a cached token, and traces the call.
+//! [`ClientHooks::exec`] here, which adds the bearer token, runs the attempts
+//! ([`retry::drive`]: retries, deadline, one replay after a 401 on a cached token),
+//! decides every answer that is not a documented success, and traces the call.
 //!
-//! `exec` can only hand back a `reqwest` response or a `reqwest` error. A failure
-//! decided here (the token request failed, a status the spec does not document)
-//! travels as a stand-in response with status [`CARRIER_STATUS`], which the generated
-//! code reports as an unexpected response, with the [`Error`] in its extensions;
-//! `error.rs` takes it out again. Every other answer goes on with its body tagged with
-//! its status (`tag.rs`), so that a body that fails to decode still reports it.
+//! What each operation allows comes from the spec's generated facts
+//! ([`crate::spec`]): whether it needs a bearer, whether it is idempotent, which
+//! statuses it documents. How answers travel back through the generated code is
+//! `answer.rs`.
 
-use std::time::{Duration, Instant};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::SystemTime;
 
-use bytes::{Bytes, BytesMut};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderMap};
-use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::header::AUTHORIZATION;
+use reqwest::{Request, Response};
 use tracing::{Instrument, Span};
 
-use crate::error::Carried;
-use crate::retry::{Failure, is_retryable_status};
+use crate::answer::{self, Answer, SentBody};
+use crate::retry::{self, Attempts, End, Failure, Plan, Verdict, is_retryable_status};
 use crate::session::{Bearer, Session};
+use crate::spec::{self, Operation};
 use crate::{Client, Error, types};
 
-/// Status of the stand-in responses that carry an [`Error`]; no operation of the
-/// spec documents it, so the generated code never tries to decode it.
-pub(crate) const CARRIER_STATUS: u16 = 599;
-
-/// The error statuses every operation of the spec documents with an `ErrorBody`;
-/// the generated code decodes these and reports any other status bare.
-const DOCUMENTED_ERRORS: [u16; 8] = [400, 401, 403, 404, 500, 502, 503, 504];
-
-/// The most a `Content-Length` may reserve up front: the header comes from the
-/// network, and a body larger than this still arrives, only with the buffer growing.
-const MAX_PRESIZE: usize = 64 * 1024;
-
 impl ClientHooks<Session> for Client {
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+    // A plain `fn` returning the call's future rather than an `async fn`: the
+    // future is the call's own, instrumented, with no layer around it (an `async
+    // fn` would also keep a second copy of the request it was given). Counted with
+    // callgrind, see BENCHMARKS.md.
+    #[allow(clippy::manual_async_fn)]
+    fn exec(
+        &self,
+        request: Request,
+        info: &OperationInfo,
+    ) -> impl Future<Output = reqwest::Result<Response>> {
         let span = tracing::info_span!(
             "mysafe",
             operation = info.operation_id,
@@ -43,12 +41,100 @@ impl ClientHooks<Session> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        // Not boxed: the allocation and the copy into it cost more than moving the
-        // larger inline future (counted with callgrind, see BENCHMARKS.md).
-        run(self, request, info.operation_id, span.clone())
-            .instrument(span)
-            .await
+        let operation = info.operation_id;
+        call(
+            self,
+            request,
+            operation,
+            spec::operation(operation),
+            span.clone(),
+        )
+        .instrument(span)
     }
+}
+
+/// One call: the bearer, the attempts, the answer the generated code gets. Every
+/// failure is an [`Error`] carried in a stand-in response, so the generated code
+/// never sees a `reqwest` error or an error answer.
+// Not an `async fn`: see the block below.
+#[allow(clippy::manual_async_fn)]
+fn call<'a>(
+    client: &'a Client,
+    mut request: Request,
+    operation: &'static str,
+    facts: Option<&'static Operation>,
+    span: Span,
+) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+    // An `async move` block uses what it captures in place, where an `async fn`
+    // would copy each argument into its state a second time.
+    async move {
+        // The clock is only read when a subscriber listens.
+        let started = (!span.is_disabled()).then(std::time::Instant::now);
+        let session = client.inner();
+        let sent = SentBody::of(&request);
+        // An operation the table does not know (none, as the table and the client
+        // are generated from one spec) gets the safe reading: a bearer, no retry.
+        let mut bearer = None;
+        if facts.is_none_or(|op| op.bearer) {
+            match session.bearer(|| login(client)).await {
+                Ok(token) => {
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, token.header.clone());
+                    bearer = Some(token);
+                }
+                Err(error) => return Ok(finish(&span, started, 0, answer::carry(error))),
+            }
+        }
+        let plan = Plan {
+            policy: &session.retry,
+            idempotent: facts.is_some_and(|op| op.idempotent),
+            replayable: bearer.as_ref().is_some_and(|b| !b.fresh),
+            attempt_timeout: session.shared.request_timeout,
+            jitter: fastrand::f64,
+        };
+        let mut attempts = HttpAttempts {
+            client,
+            next: Some(request),
+            bearer,
+        };
+        let driven = retry::drive(&plan, &mut attempts).await;
+        let response = match driven.end {
+            End::Failed(error) => answer::carry(error),
+            End::Last(Attempted::Answer(answer)) => {
+                conclude(client, operation, facts, answer, sent)
+            }
+            End::Last(Attempted::Failed(error)) => {
+                let redactor = answer::redactor(client, sent.as_ref());
+                answer::carry(Error::from_transport(error, &redactor))
+            }
+            End::Last(Attempted::Unsent) => answer::carry(Error::InvalidRequest(format!(
+                "{operation}: no request left to send"
+            ))),
+        };
+        Ok(finish(&span, started, driven.attempts, response))
+    }
+}
+
+/// The token request, through the same hooks. Boxed: the call that needs a token
+/// runs through these hooks too, so its future would otherwise contain itself.
+fn login(
+    client: &Client,
+) -> Pin<Box<dyn Future<Output = Result<types::TokenResponse, Error>> + Send + '_>> {
+    Box::pin(async move {
+        let credentials = &client.inner().shared.credentials;
+        client
+            .get_token()
+            .body(types::TokenRequest {
+                grant_type: types::GrantType::ClientCredentials,
+                client_id: credentials.client_id.clone(),
+                client_secret: credentials.client_secret.clone(),
+                tenant: credentials.tenant.clone(),
+            })
+            .send()
+            .await
+            .map(ResponseValue::into_inner)
+    })
 }
 
 /// One attempt's result, with the body already read so that a body cut short is a
@@ -56,99 +142,39 @@ impl ClientHooks<Session> for Client {
 // One value per attempt, on the stack of the attempt loop; boxing the answer would
 // add an allocation per call for nothing.
 #[allow(clippy::large_enum_variant)]
-enum Attempt {
-    Answer {
-        status: StatusCode,
-        headers: HeaderMap,
-        extensions: http::Extensions,
-        url: reqwest::Url,
-        body: BytesMut,
-    },
+enum Attempted {
+    Answer(Answer),
     Failed(reqwest::Error),
+    /// No request was left to send (one whose body cannot be copied is sent once;
+    /// the driver does not ask for another).
+    Unsent,
 }
 
-async fn run(
-    client: &Client,
-    request: Request,
-    operation: &'static str,
-    span: Span,
-) -> reqwest::Result<Response> {
-    let session = client.inner();
-    let policy = &session.retry;
-    let started = Instant::now();
-    let deadline = later(started, policy.deadline);
-    let tokens = &session.shared.tokens;
-    // The request for the next attempt; `None` once no attempt can follow.
-    let mut request = Some(request);
+/// A call's attempts over HTTP.
+struct HttpAttempts<'a> {
+    client: &'a Client,
+    /// The request for the next attempt; `None` once none can follow.
+    next: Option<Request>,
+    /// The token the requests carry.
+    bearer: Option<Bearer>,
+}
 
-    let mut bearer: Option<Bearer> = None;
-    if operation != "get_token" {
-        match session.bearer(client).await {
-            Ok(token) => {
-                if let Some(request) = &mut request {
-                    request
-                        .headers_mut()
-                        .insert(AUTHORIZATION, token.header.clone());
-                }
-                bearer = Some(token);
-            }
-            Err(error) => return Ok(finish(&span, carry(error), started, 0)),
-        }
-    }
+impl Attempts for HttpAttempts<'_> {
+    type Result = Attempted;
 
-    let mut attempts: u32 = 0;
-    let mut retries: u32 = 0;
-    let mut replayed = false;
-    // The failed attempt a retry follows: when the deadline runs out before the
-    // retry has an answer, the server's last real answer says more to the caller
-    // than "the deadline ran out" (and cannot depend on how loaded the machine is).
-    let mut previous: Option<Attempt> = None;
-    loop {
-        attempts += 1;
-        let sent = Instant::now();
-        let remaining = deadline.saturating_duration_since(sent);
-        if remaining.is_zero() {
-            if let Some(previous) = previous {
-                return conclude(&span, previous, started, attempts - 1);
-            }
-            let error = Error::Timeout {
-                message: format!(
-                    "{operation}: the call's deadline of {:?} ran out",
-                    policy.deadline
-                ),
-                source: None,
-            };
-            return Ok(finish(&span, carry(error), started, attempts - 1));
-        }
+    async fn send(&mut self, keep: bool) -> Attempted {
         // The request itself is sent: reqwest adds the client's default headers to
         // it, and the map the generated code built has room for them, where a copy's
-        // would grow. A copy is kept only when a retry or the one replay after a 401
-        // could follow. Bodies here are always buffered (JSON or form), so a copy
-        // exists; without one the request is sent once.
-        let Some(mut this) = request.take() else {
-            // Unreachable: the loop only goes round again with a request kept.
-            return Ok(finish(
-                &span,
-                carry(Error::InvalidRequest(format!(
-                    "{operation}: no request left to send"
-                ))),
-                started,
-                attempts - 1,
-            ));
+        // would grow. A copy (with the request's extensions) is kept only when a
+        // retry or the one replay after a 401 could follow. Bodies here are always
+        // buffered (JSON or form), so a copy exists.
+        let Some(request) = self.next.take() else {
+            return Attempted::Unsent;
         };
-        let may_follow = attempts < policy.max_attempts
-            || bearer.as_ref().is_some_and(|b| !b.fresh) && !replayed;
-        if may_follow {
-            request = copy(&this);
+        if keep {
+            self.next = request.try_clone();
         }
-        // The HTTP client already enforces its own timeout; a per-request one is
-        // only needed when the call's deadline is nearer.
-        let cut_by_deadline = remaining < session.shared.request_timeout;
-        if cut_by_deadline {
-            *this.timeout_mut() = Some(remaining);
-        }
-
-        let attempt = match client.client().execute(this).await {
+        match self.client.client().execute(request).await {
             Ok(mut response) => {
                 let status = response.status();
                 // Moved, not copied: the answer is re-built around the same headers
@@ -156,230 +182,131 @@ async fn run(
                 let headers = std::mem::take(response.headers_mut());
                 let extensions = std::mem::take(response.extensions_mut());
                 let url = response.url().clone();
-                match read_body(&mut response).await {
-                    Ok(body) => Attempt::Answer {
-                        status,
-                        headers,
-                        extensions,
-                        url,
-                        body,
-                    },
-                    Err(error) => Attempt::Failed(error.with_url(url)),
-                }
-            }
-            Err(error) => Attempt::Failed(error),
-        };
-        if let Attempt::Failed(error) = &attempt
-            && error.is_timeout()
-            && cut_by_deadline
-            && let Some(previous) = previous.take()
-        {
-            tracing::debug!(
-                attempt = attempts,
-                "the deadline cut the retry short; reporting the previous answer"
-            );
-            return conclude(&span, previous, started, attempts);
-        }
-
-        let failure = match &attempt {
-            Attempt::Answer { status, .. } => {
-                tracing::debug!(
-                    attempt = attempts,
-                    status = status.as_u16(),
-                    elapsed_ms = sent.elapsed().as_millis() as u64,
-                    "answer"
-                );
-                if *status == StatusCode::UNAUTHORIZED
-                    && let Some(used) = bearer.clone()
-                {
-                    // A rejected token is of no use to any caller (a fixed token is
-                    // not in the cache, so this leaves the cache alone).
-                    tokens.invalidate(&used);
-                    if !used.fresh
-                        && !replayed
-                        && let Some(request) = &mut request
-                    {
-                        // The cached token expired early or was revoked: one
-                        // refresh, one replay. Concurrent callers share the refresh.
-                        tracing::debug!(attempt = attempts, "token rejected; refreshing once");
-                        match tokens.bearer(client).await {
-                            Ok(token) => {
-                                request
-                                    .headers_mut()
-                                    .insert(AUTHORIZATION, token.header.clone());
-                                bearer = Some(token);
-                                replayed = true;
-                                previous = None;
-                                continue;
-                            }
-                            Err(error) => {
-                                return Ok(finish(&span, carry(error), started, attempts));
-                            }
+                match answer::read_body(&mut response).await {
+                    Ok(body) => {
+                        if status == reqwest::StatusCode::UNAUTHORIZED
+                            && let Some(used) = &self.bearer
+                        {
+                            // A rejected token is of no use to any caller (a fixed
+                            // token is not in the cache, so this leaves it alone).
+                            self.client.inner().shared.tokens.invalidate(used);
                         }
+                        Attempted::Answer(Answer {
+                            status,
+                            headers,
+                            extensions,
+                            url,
+                            body,
+                        })
                     }
+                    Err(error) => Attempted::Failed(error.with_url(url)),
                 }
-                is_retryable_status(status.as_u16()).then_some(Failure::Status(status.as_u16()))
             }
-            Attempt::Failed(error) => {
-                tracing::debug!(
-                    attempt = attempts,
-                    elapsed_ms = sent.elapsed().as_millis() as u64,
-                    error = %error,
-                    "transport failure"
-                );
-                Some(Failure::of_transport(error))
-            }
-        };
-
-        if let Some(failure) = failure
-            && attempts < policy.max_attempts
-            && request.is_some()
-            && policy.allows(operation, failure)
-        {
-            retries += 1;
-            let wait = policy.backoff(retries, fastrand::f64());
-            if later(Instant::now(), wait) < deadline {
-                tracing::info!(
-                    attempt = attempts,
-                    ?failure,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                );
-                tokio::time::sleep(wait).await;
-                previous = Some(attempt);
-                continue;
+            Err(error) => {
+                tracing::debug!(error = %error, "transport failure");
+                Attempted::Failed(error)
             }
         }
+    }
 
-        return conclude(&span, attempt, started, attempts);
+    fn can_follow(&self) -> bool {
+        self.next.is_some()
+    }
+
+    fn verdict(&self, result: &Attempted) -> Verdict {
+        match result {
+            Attempted::Failed(error) => Verdict::Failed {
+                failure: Failure::of_transport(error),
+                retry_after: None,
+            },
+            Attempted::Unsent => Verdict::Done,
+            Attempted::Answer(answer) => {
+                let status = answer.status.as_u16();
+                if status == 401 && self.bearer.as_ref().is_some_and(|b| !b.fresh) {
+                    Verdict::Rejected
+                } else if is_retryable_status(status) {
+                    Verdict::Failed {
+                        failure: Failure::Status(status),
+                        retry_after: retry::retry_after(&answer.headers, SystemTime::now()),
+                    }
+                } else {
+                    Verdict::Done
+                }
+            }
+        }
+    }
+
+    fn status(result: &Attempted) -> Option<u16> {
+        match result {
+            Attempted::Answer(answer) => Some(answer.status.as_u16()),
+            _ => None,
+        }
+    }
+
+    async fn refresh(&mut self) -> Result<(), Error> {
+        let client = self.client;
+        let token = client.inner().bearer(|| login(client)).await?;
+        if let Some(next) = &mut self.next {
+            next.headers_mut()
+                .insert(AUTHORIZATION, token.header.clone());
+        }
+        self.bearer = Some(token);
+        Ok(())
     }
 }
 
-/// The call's result from its last attempt that counts.
+/// The response the generated code gets for the call's last answer: a documented
+/// success re-built for its decode, anything else the [`Error`] it means.
 fn conclude(
-    span: &Span,
-    attempt: Attempt,
-    started: Instant,
-    attempts: u32,
-) -> reqwest::Result<Response> {
-    match attempt {
-        Attempt::Answer {
-            status,
-            headers,
-            extensions,
-            url,
-            body,
-        } => Ok(finish(
-            span,
-            checked(status, headers, extensions, url, body),
-            started,
-            attempts,
-        )),
-        Attempt::Failed(error) => {
-            record(span, started, attempts, None);
-            Err(error)
-        }
-    }
-}
-
-/// A copy of `request` for one attempt. reqwest's own `try_clone` also gives every
-/// copy a map of per-request settings, two allocations per call even when there is
-/// no setting to copy; the requests the generated code builds carry no setting but
-/// the timeout, copied here when there is one. A request with a body is left to
-/// `try_clone`, which shares the buffered body instead of copying it.
-fn copy(request: &Request) -> Option<Request> {
-    if request.body().is_some() {
-        return request.try_clone();
-    }
-    let mut copy = Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    if let Some(timeout) = request.timeout() {
-        *copy.timeout_mut() = Some(*timeout);
-    }
-    Some(copy)
-}
-
-/// The whole body, in a buffer with room for the status tag, so that tagging it
-/// (see `tag.rs`) copies nothing.
-async fn read_body(response: &mut Response) -> reqwest::Result<BytesMut> {
-    let expected = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(MAX_PRESIZE))
-        .min(MAX_PRESIZE);
-    let mut body = BytesMut::with_capacity(expected + crate::tag::LEN);
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// The final answer as the generated code will decode it: the body tagged with its
-/// status (see `tag.rs`), so that a body that fails to decode still reports it. An
-/// error status the spec does not document is decided here, because the generated
-/// code would hand it over without its body.
-fn checked(
-    status: StatusCode,
-    headers: HeaderMap,
-    extensions: http::Extensions,
-    url: reqwest::Url,
-    mut body: BytesMut,
+    client: &Client,
+    operation: &str,
+    facts: Option<&Operation>,
+    answer: Answer,
+    sent: Option<SentBody>,
 ) -> Response {
-    let code = status.as_u16();
-    if !status.is_success() && !DOCUMENTED_ERRORS.contains(&code) {
-        return carry(match serde_json::from_slice::<types::ErrorBody>(&body) {
-            Ok(answer) => Error::from_answer(code, &headers, &answer),
-            Err(e) => Error::undecodable(Some(code), &body, crate::excerpt::describe(&e)),
-        });
+    let status = answer.status.as_u16();
+    let documented =
+        |statuses: fn(&Operation) -> &[u16]| facts.is_none_or(|op| statuses(op).contains(&status));
+    if answer.status.is_success() && documented(|op| op.success) {
+        return answer::rebuild(answer, sent);
     }
-    crate::tag::append(&mut body, code);
-    // Giving the URL back keeps `Response::url` right and spares reqwest parsing a
-    // placeholder URL for every answer. The extensions go in first, so that the URL
-    // joins their map (already allocated for the connection's details, which
-    // `Response::remote_addr` reads) instead of a new one.
-    let mut builder = http::Response::builder().status(status);
-    if let Some(slot) = builder.extensions_mut() {
-        *slot = extensions;
+    if !documented(|op| op.errors) {
+        // The spec may be missing something: say so where maintainers look.
+        tracing::warn!(
+            status,
+            operation,
+            "a status the spec does not document for this operation"
+        );
     }
-    if let Some(slot) = builder.headers_mut() {
-        *slot = headers;
-    }
-    let builder = builder.url(url);
-    match builder.body(reqwest::Body::from(body.freeze())) {
-        Ok(response) => Response::from(response),
-        // A status and headers that came from a response are always valid again.
-        Err(e) => carry(Error::InvalidRequest(format!("rebuilding the answer: {e}"))),
-    }
-}
-
-/// `from + by`, or a day later when the sum does not fit (a policy or a server that
-/// says "forever" must not make the client panic).
-pub(crate) fn later(from: Instant, by: Duration) -> Instant {
-    from.checked_add(by)
-        .unwrap_or_else(|| from + Duration::from_secs(86_400))
-}
-
-fn carry(error: Error) -> Response {
-    let mut response = http::Response::new(reqwest::Body::from(Bytes::new()));
-    *response.status_mut() =
-        StatusCode::from_u16(CARRIER_STATUS).expect("599 is a valid status code");
-    response.extensions_mut().insert(Carried(error));
-    Response::from(response)
-}
-
-fn finish(span: &Span, response: Response, started: Instant, attempts: u32) -> Response {
-    let status = match response.extensions().get::<Carried>() {
-        Some(Carried(error)) => error.status(),
-        None => Some(response.status().as_u16()),
+    let redactor = answer::redactor(client, sent.as_ref());
+    let error = if answer.status.is_success() {
+        Error::Status {
+            status,
+            message: format!(
+                "{}, a success the spec does not document for {operation}",
+                crate::error::describe_status(status)
+            ),
+        }
+    } else {
+        match serde_json::from_slice::<types::ErrorBody>(&answer.body) {
+            Ok(body) => Error::from_answer(status, &answer.headers, &body, &redactor),
+            Err(e) => Error::from_page(status, &answer.headers, &answer.body, &e, &redactor),
+        }
     };
-    record(span, started, attempts, status);
-    response
+    answer::carry(error)
 }
 
-/// The call's outcome in its span; the clock is only read when a subscriber
-/// listens.
-fn record(span: &Span, started: Instant, attempts: u32, status: Option<u16>) {
-    if !span.is_disabled() {
+fn finish(
+    span: &Span,
+    started: Option<std::time::Instant>,
+    attempts: u32,
+    response: Response,
+) -> Response {
+    if let Some(started) = started {
+        let status = match answer::carried(&response) {
+            Some(error) => error.status(),
+            None => Some(response.status().as_u16()),
+        };
         span.record("attempts", attempts);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         if let Some(status) = status {
@@ -387,172 +314,158 @@ fn record(span: &Span, started: Instant, attempts: u32, status: Option<u16>) {
         }
     }
     tracing::debug!("finished");
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
 
-    fn test_url() -> reqwest::Url {
-        reqwest::Url::parse("http://127.0.0.1:1/api/mysafe/note").unwrap()
+    fn client() -> Client {
+        Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .client_id("app")
+            .client_secret("client-secret-value")
+            .build()
+            .unwrap()
     }
 
-    async fn decode_as<T: serde::de::DeserializeOwned + std::fmt::Debug>(
-        response: Response,
-    ) -> Error {
-        let status = response.status();
-        if let Some(Carried(error)) = response.extensions().get::<Carried>() {
-            return error.clone();
+    fn answer(status: u16, body: &'static [u8]) -> Answer {
+        Answer {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            extensions: http::Extensions::new(),
+            url: reqwest::Url::parse("http://127.0.0.1:1/api/mysafe/note").unwrap(),
+            body: bytes::Bytes::from_static(body),
         }
-        let body = response.bytes().await.unwrap();
-        assert!(status.as_u16() != CARRIER_STATUS);
-        let error = serde_json::from_slice::<T>(&body).unwrap_err();
-        Error::from(
-            progenitor_client::Error::<types::ErrorBody>::InvalidResponsePayload(body, error),
-        )
+    }
+
+    /// What the generated code would do with the concluded answer.
+    async fn outcome<T: serde::de::DeserializeOwned>(
+        operation: &'static str,
+        answer: Answer,
+    ) -> Result<T, Error> {
+        let client = client();
+        let response = conclude(&client, operation, spec::operation(operation), answer, None);
+        if response.status().as_u16() == 599 {
+            return Err(answer::recover(
+                progenitor_client::Error::UnexpectedResponse(response),
+            ));
+        }
+        answer::decode::<T>(&client, response)
+            .await
+            .map(ResponseValue::into_inner)
+            .map_err(answer::recover)
     }
 
     #[tokio::test]
     async fn bad_bodies_keep_their_status() {
-        let html = BytesMut::from(&b"<html><body>Oops</body></html>"[..]);
-        let error = decode_as::<types::StatusResponse>(checked(
-            StatusCode::OK,
-            HeaderMap::new(),
-            http::Extensions::new(),
-            test_url(),
-            html.clone(),
-        ))
-        .await;
+        let html = b"<html><body>Oops</body></html>";
+        let error = outcome::<types::StatusResponse>("disable_note", answer(200, html))
+            .await
+            .unwrap_err();
         assert!(
-            matches!(&error, Error::Undecodable { status: Some(200), excerpt, .. } if excerpt == "<html><body>Oops</body></html>"),
+            matches!(&error, Error::Undecodable { status: 200, excerpt, .. } if excerpt == "<html><body>Oops</body></html>"),
             "{error:?}"
         );
-        let error = decode_as::<types::ErrorBody>(checked(
-            StatusCode::BAD_GATEWAY,
-            HeaderMap::new(),
-            http::Extensions::new(),
-            test_url(),
-            html,
-        ))
-        .await;
+        let error = outcome::<types::StatusResponse>("disable_note", answer(502, html))
+            .await
+            .unwrap_err();
         assert!(
             matches!(error, Error::Gateway { status: 502, .. }),
             "{error:?}"
         );
-        let wrong = BytesMut::from(&br#"{"response":{"status":"two hundred"}}"#[..]);
-        let error = decode_as::<types::StatusResponse>(checked(
-            StatusCode::OK,
-            HeaderMap::new(),
-            http::Extensions::new(),
-            test_url(),
-            wrong,
-        ))
-        .await;
+        let wrong = br#"{"response":{"status":"two hundred"}}"#;
+        let error = outcome::<types::StatusResponse>("disable_note", answer(200, wrong))
+            .await
+            .unwrap_err();
         assert_eq!(error.status(), Some(200), "{error:?}");
-        let empty = BytesMut::new();
-        let error = decode_as::<types::StatusResponse>(checked(
-            StatusCode::CREATED,
-            HeaderMap::new(),
-            http::Extensions::new(),
-            test_url(),
-            empty,
-        ))
-        .await;
+        let error = outcome::<types::NoteResponse>("create_note", answer(201, b""))
+            .await
+            .unwrap_err();
         assert!(
-            matches!(&error, Error::Undecodable { status: Some(201), excerpt, .. } if excerpt == "<empty body>"),
+            matches!(&error, Error::Undecodable { status: 201, excerpt, .. } if excerpt == "<empty body>"),
             "{error:?}"
-        );
-    }
-
-    #[tokio::test]
-    async fn answers_keep_their_extensions_and_url() {
-        // What the connection pool records about the connection, for instance.
-        #[derive(Clone, Debug, PartialEq)]
-        struct Detail(u32);
-        let mut extensions = http::Extensions::new();
-        extensions.insert(Detail(7));
-        let body = BytesMut::from(&br#"{"response":{"status":200}}"#[..]);
-        let response = checked(
-            StatusCode::OK,
-            HeaderMap::new(),
-            extensions,
-            test_url(),
-            body,
-        );
-        assert_eq!(response.extensions().get::<Detail>(), Some(&Detail(7)));
-        assert_eq!(response.url(), &test_url());
-        let body = response.bytes().await.unwrap();
-        assert_eq!(crate::tag::untag(&body).0, Some(200));
-    }
-
-    #[test]
-    fn copies_keep_what_the_request_carries() {
-        let mut request = Request::new(reqwest::Method::POST, test_url());
-        request.headers_mut().insert(
-            AUTHORIZATION,
-            reqwest::header::HeaderValue::from_static("Bearer t"),
-        );
-        request.headers_mut().append(
-            "api-version",
-            reqwest::header::HeaderValue::from_static("3.33"),
-        );
-        *request.version_mut() = reqwest::Version::HTTP_2;
-        let copied = copy(&request).unwrap();
-        assert_eq!(copied.method(), request.method());
-        assert_eq!(copied.url(), request.url());
-        assert_eq!(copied.headers(), request.headers());
-        assert_eq!(copied.version(), reqwest::Version::HTTP_2);
-        assert_eq!(copied.timeout(), None);
-
-        *request.timeout_mut() = Some(Duration::from_secs(3));
-        *request.body_mut() = Some(reqwest::Body::from(r#"{"name":"n"}"#));
-        let copied = copy(&request).unwrap();
-        assert_eq!(copied.timeout(), Some(&Duration::from_secs(3)));
-        assert_eq!(
-            copied.body().and_then(reqwest::Body::as_bytes),
-            Some(&br#"{"name":"n"}"#[..])
-        );
-        assert_eq!(copied.headers(), request.headers());
-    }
-
-    #[test]
-    fn huge_durations_do_not_overflow() {
-        let now = Instant::now();
-        assert!(later(now, Duration::MAX) > now);
-        assert_eq!(
-            later(now, Duration::from_secs(1)),
-            now + Duration::from_secs(1)
         );
     }
 
     #[tokio::test]
     async fn undocumented_statuses_are_decided_here() {
-        let limited = BytesMut::from(&br#"{"message":"API rate limit exceeded"}"#[..]);
-        let error = decode_as::<types::ErrorBody>(checked(
-            StatusCode::TOO_MANY_REQUESTS,
-            HeaderMap::new(),
-            http::Extensions::new(),
-            test_url(),
-            limited,
-        ))
-        .await;
-        assert_eq!(error.to_string(), "HTTP 429: API rate limit exceeded");
+        let limited = br#"{"message":"API rate limit exceeded"}"#;
+        let error = outcome::<types::StatusResponse>("disable_note", answer(429, limited))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "rate limited (HTTP 429): API rate limit exceeded"
+        );
+        let error = outcome::<types::StatusResponse>("disable_note", answer(418, b"{}"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.to_string(), "HTTP 418: I'm a teapot");
+        // A success the operation does not document is not decoded as one.
+        let error = outcome::<types::StatusResponse>("disable_note", answer(204, b""))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "HTTP 204: No Content, a success the spec does not document for disable_note"
+        );
     }
 
     #[tokio::test]
     async fn good_bodies_decode_unchanged() {
-        let fine = BytesMut::from(&br#"{"response":{"status":200,"message":"ok"}}"#[..]);
-        let response = checked(
-            StatusCode::OK,
-            HeaderMap::new(),
-            http::Extensions::new(),
-            test_url(),
-            fine,
-        );
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.url(), &test_url());
-        let body = response.bytes().await.unwrap();
-        let answer: types::StatusResponse = serde_json::from_slice(&body).unwrap();
+        let fine = br#"{"response":{"status":200,"message":"ok"}}"#;
+        let answer = outcome::<types::StatusResponse>("disable_note", answer(200, fine))
+            .await
+            .unwrap();
         assert_eq!(answer.response.message.as_deref(), Some("ok"));
+    }
+
+    /// The retry decision follows the operation's row of the generated table: a
+    /// row the table gains when the spec gains an `x-idempotent: true` operation
+    /// makes the call retry, with nothing hand-written naming it.
+    #[tokio::test]
+    async fn a_table_row_decides_whether_a_call_retries() {
+        let sim = mysafe_sim::spawn().await.unwrap();
+        let client = Client::builder()
+            .base_url(sim.url())
+            .client_id(sim.client_id())
+            .client_secret(sim.client_secret())
+            .retry_policy(crate::RetryPolicy {
+                initial_backoff: std::time::Duration::from_millis(1),
+                ..crate::RetryPolicy::default()
+            })
+            .build()
+            .unwrap();
+        client.list_notes().send().await.unwrap();
+        for idempotent in [true, false] {
+            // A row for an operation the spec does not have yet.
+            let row: &'static Operation = Box::leak(Box::new(Operation {
+                id: "get_password_history",
+                idempotent,
+                bearer: true,
+                success: &[200],
+                errors: &[502],
+            }));
+            sim.reset_stats();
+            sim.inject(mysafe_sim::Fault::once(
+                mysafe_sim::Target::Any,
+                mysafe_sim::FaultKind::KongBadGateway,
+            ));
+            let request = client
+                .client()
+                .get(format!("{}/api/mysafe/note", sim.url()))
+                .build()
+                .unwrap();
+            let response = call(&client, request, row.id, Some(row), Span::none())
+                .await
+                .unwrap();
+            let expected = if idempotent { 2 } else { 1 };
+            assert_eq!(sim.stats().requests, expected, "idempotent: {idempotent}");
+            assert_eq!(answer::carried(&response).is_some(), !idempotent);
+        }
     }
 }

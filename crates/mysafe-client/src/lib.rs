@@ -24,23 +24,25 @@
 // description on the next line without indenting it.
 #[allow(clippy::doc_lazy_continuation)]
 mod generated_client;
+#[rustfmt::skip]
+mod generated_spec;
+mod answer;
 mod config;
 mod error;
 mod excerpt;
 mod hooks;
+mod identifier;
 mod outcome;
 mod retry;
 mod secret;
 mod session;
-mod tag;
+pub mod spec;
 
 pub use config::{ClientBuilder, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT, ENV_URL};
 pub use error::{ApiCode, AuthFailure, Error, GatewayKind};
 pub use generated_client::*;
+pub use identifier::{Identifier, IdentifierError};
 pub use outcome::Outcome;
-/// The error generated calls return, as progenitor defines it. Convert it into
-/// [`Error`] with `?` or [`Error::from`]: its own `Display` prints raw bodies.
-pub use progenitor_client::Error as RawError;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use session::Session;

@@ -2,20 +2,26 @@
 //!
 //! progenitor stores a [`Session`] in every generated `Client` (the generator's
 //! "inner type") and the hooks in `hooks.rs` reach it through `ClientInfo::inner`.
-//! Clones of a client share one token cache.
+//! Clones of a client share one token cache. The cache does not know how a token is
+//! fetched: the hooks hand it the fetch, so this module calls nothing back.
 
+use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
+use tokio::time::Instant;
 
-use crate::retry::RetryPolicy;
-use crate::{Client, Error, Secret, types};
+use crate::retry::{RetryPolicy, later};
+use crate::{Error, Secret, types};
 
-/// Per-client state behind the generated [`Client`]: who logs in, the token cache,
-/// the retry policy. Built by [`crate::ClientBuilder`]; its `Debug` shows no secret.
+/// Per-client state behind the generated [`crate::Client`]: who logs in, the token
+/// cache, the retry policy. Opaque: it is public only because progenitor's
+/// [`ClientInfo::inner`](crate::ClientInfo::inner) returns it. Built by
+/// [`crate::ClientBuilder`]; its `Debug` shows no secret.
 #[derive(Clone)]
 pub struct Session {
     pub(crate) shared: Arc<Shared>,
@@ -26,9 +32,9 @@ pub(crate) struct Shared {
     pub(crate) credentials: Credentials,
     pub(crate) tokens: TokenCache,
     /// A token given by the caller: sent as is, never fetched nor refreshed.
-    pub(crate) fixed_bearer: Option<HeaderValue>,
-    /// The per-request timeout the HTTP client was built with; each attempt's
-    /// timeout is the smaller of it and what is left of the call's deadline.
+    pub(crate) fixed: Option<(Secret, HeaderValue)>,
+    /// The per-request timeout the HTTP client was built with; an attempt needs a
+    /// timeout of its own only when the call's deadline is nearer.
     pub(crate) request_timeout: Duration,
 }
 
@@ -41,36 +47,56 @@ pub(crate) struct Credentials {
 impl Session {
     pub(crate) fn new(
         credentials: Credentials,
-        fixed_token: Option<&Secret>,
+        fixed_token: Option<Secret>,
         retry: RetryPolicy,
         refresh_margin: Duration,
         request_timeout: Duration,
     ) -> Result<Self, Error> {
-        let fixed_bearer = fixed_token.map(bearer_header).transpose().map_err(|_| {
-            Error::Config("the bearer token is not a valid header value".to_owned())
-        })?;
+        let fixed = fixed_token
+            .map(|token| {
+                let header = bearer_header(&token).map_err(|_| {
+                    Error::Config("the bearer token is not a valid header value".to_owned())
+                })?;
+                Ok::<_, Error>((token, header))
+            })
+            .transpose()?;
         Ok(Self {
             shared: Arc::new(Shared {
                 credentials,
                 tokens: TokenCache::new(refresh_margin),
-                fixed_bearer,
+                fixed,
                 request_timeout,
             }),
             retry,
         })
     }
 
-    /// The bearer for a call: the caller's fixed token, or the session's.
-    pub(crate) async fn bearer(&self, client: &Client) -> Result<Bearer, Error> {
-        match &self.shared.fixed_bearer {
+    /// The bearer for a call: the caller's fixed token, or the session's, fetched
+    /// with `fetch` when the cache has none.
+    pub(crate) async fn bearer<F, Fut>(&self, fetch: F) -> Result<Bearer, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<types::TokenResponse, Error>>,
+    {
+        match &self.shared.fixed {
             // `fresh`: a rejected fixed token cannot be refreshed.
-            Some(header) => Ok(Bearer {
+            Some((_, header)) => Ok(Bearer {
                 header: header.clone(),
                 generation: 0,
                 fresh: true,
             }),
-            None => self.shared.tokens.bearer(client).await,
+            None => self.shared.tokens.bearer(fetch).await,
         }
+    }
+
+    /// Every secret the session holds: the client secret, the fixed token, the
+    /// current token and the ones before it. Error texts must show none of them.
+    pub(crate) fn secrets(&self) -> Vec<Secret> {
+        let shared = &self.shared;
+        let mut secrets = vec![shared.credentials.client_secret.clone()];
+        secrets.extend(shared.fixed.iter().map(|(token, _)| token.clone()));
+        secrets.extend(shared.tokens.known());
+        secrets
     }
 }
 
@@ -82,7 +108,7 @@ impl fmt::Debug for Session {
             .field("client_secret", &credentials.client_secret)
             .field("tenant", &credentials.tenant)
             .field("token_cached", &self.shared.tokens.has_token())
-            .field("fixed_token", &self.shared.fixed_bearer.is_some())
+            .field("fixed_token", &self.shared.fixed.is_some())
             .field("retry", &self.retry)
             .finish()
     }
@@ -93,8 +119,8 @@ impl fmt::Debug for Session {
 pub(crate) struct Bearer {
     pub(crate) header: HeaderValue,
     generation: u64,
-    /// Fetched for this call, as opposed to taken from the cache. A rejected fresh
-    /// token is not worth refreshing again.
+    /// Fetched for this call, or the caller's fixed token, as opposed to taken from
+    /// the cache. A rejected fresh token is not worth refreshing again.
     pub(crate) fresh: bool,
 }
 
@@ -103,6 +129,10 @@ struct CachedToken {
     refresh_at: Instant,
     generation: u64,
 }
+
+/// How many replaced tokens the cache remembers, so that an error echoing one is
+/// still redacted.
+const REMEMBERED: usize = 4;
 
 /// The token cache: one token at a time, fetched by one caller while the others wait
 /// (single flight), and refreshed a margin before it expires.
@@ -115,22 +145,29 @@ pub(crate) struct TokenCache {
     /// that failed, in which case it shares that failure instead of repeating it.
     finished: AtomicU64,
     last_failure: Mutex<Option<(u64, Error)>>,
+    /// The tokens this cache has held, newest last: only for redaction.
+    issued: Mutex<VecDeque<Secret>>,
     margin: Duration,
 }
 
 impl TokenCache {
-    fn new(margin: Duration) -> Self {
+    pub(crate) fn new(margin: Duration) -> Self {
         Self {
             current: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
             finished: AtomicU64::new(0),
             last_failure: Mutex::new(None),
+            issued: Mutex::new(VecDeque::new()),
             margin,
         }
     }
 
     fn has_token(&self) -> bool {
         read(&self.current).is_some()
+    }
+
+    fn known(&self) -> Vec<Secret> {
+        lock(&self.issued).iter().cloned().collect()
     }
 
     fn cached(&self) -> Option<Bearer> {
@@ -144,8 +181,14 @@ impl TokenCache {
             })
     }
 
-    /// A valid token: the cached one, or one fetched with the generated `get_token`.
-    pub(crate) async fn bearer(&self, client: &Client) -> Result<Bearer, Error> {
+    /// A valid token: the cached one, or one that `fetch` gets. Of callers that
+    /// find the cache empty at the same time, one fetches and the others wait for
+    /// it and share its token, or its error.
+    pub(crate) async fn bearer<F, Fut>(&self, fetch: F) -> Result<Bearer, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<types::TokenResponse, Error>>,
+    {
         if let Some(bearer) = self.cached() {
             return Ok(bearer);
         }
@@ -159,18 +202,22 @@ impl TokenCache {
         {
             return Err(error.clone());
         }
-        // Boxed: the token request runs through the same hooks as the request that
-        // needs it, so its future would otherwise contain itself.
-        let fetched = Box::pin(fetch(client)).await;
+        let fetched = fetch().await;
         let attempt = self.finished.fetch_add(1, Ordering::AcqRel) + 1;
-        match fetched {
-            Ok(answer) => {
-                let header = bearer_header(&answer.access_token)?;
-                let lifetime = refresh_after(answer.expires_in, self.margin);
-                let refresh_at = crate::hooks::later(Instant::now(), lifetime);
+        let stored = fetched.and_then(|answer| {
+            let header = bearer_header(&answer.access_token)?;
+            let mut issued = lock(&self.issued);
+            issued.push_back(answer.access_token);
+            if issued.len() > REMEMBERED + 1 {
+                issued.pop_front();
+            }
+            Ok((header, refresh_after(answer.expires_in, self.margin)))
+        });
+        match stored {
+            Ok((header, lifetime)) => {
                 *write(&self.current) = Some(CachedToken {
                     header: header.clone(),
-                    refresh_at,
+                    refresh_at: later(Instant::now(), lifetime),
                     generation: attempt,
                 });
                 *lock(&self.last_failure) = None;
@@ -199,25 +246,10 @@ impl TokenCache {
     }
 }
 
-async fn fetch(client: &Client) -> Result<types::TokenResponse, Error> {
-    let credentials = &client.inner.shared.credentials;
-    let answer = client
-        .get_token()
-        .body(types::TokenRequest {
-            grant_type: types::GrantType::ClientCredentials,
-            client_id: credentials.client_id.clone(),
-            client_secret: credentials.client_secret.clone(),
-            tenant: credentials.tenant.clone(),
-        })
-        .send()
-        .await?;
-    Ok(answer.into_inner())
-}
-
 fn bearer_header(token: &Secret) -> Result<HeaderValue, Error> {
     let mut header = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
         Error::Undecodable {
-            status: Some(200),
+            status: 200,
             reason: "the access token is not a valid header value".to_owned(),
             excerpt: "[REDACTED]".to_owned(),
         }
@@ -237,7 +269,7 @@ pub(crate) fn refresh_after(expires_in: Option<i64>, margin: Duration) -> Durati
 }
 
 // A panic while a lock is held cannot leave these values half-written (each write is
-// one assignment), so a poisoned lock is used as is.
+// one assignment or one push), so a poisoned lock is used as is.
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -254,6 +286,15 @@ fn lock<T>(lock: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU32;
+
+    fn token(value: &str, expires_in: i64) -> types::TokenResponse {
+        types::TokenResponse {
+            access_token: Secret::new(value),
+            expires_in: Some(expires_in),
+            token_type: Some("Bearer".into()),
+        }
+    }
 
     #[test]
     fn tokens_are_refreshed_a_margin_before_expiry() {
@@ -266,7 +307,89 @@ mod tests {
         assert_eq!(refresh_after(Some(-5), minute), Duration::ZERO);
         // A server that says "forever" is taken at its word without overflowing.
         let forever = refresh_after(Some(i64::MAX), minute);
-        assert!(crate::hooks::later(Instant::now(), forever) > Instant::now());
+        assert!(later(Instant::now(), forever) > Instant::now());
+    }
+
+    /// On the paused clock of one runtime thread, every caller finds the cache empty
+    /// and queues behind the one fetch before it ends.
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_one_failed_login() {
+        const CALLERS: usize = 50;
+        let cache = Arc::new(TokenCache::new(Duration::from_secs(60)));
+        let fetches = Arc::new(AtomicU32::new(0));
+        // Every caller is waiting before the one fetch ends.
+        let gate = Arc::new(tokio::sync::Barrier::new(CALLERS));
+        let callers: Vec<_> = (0..CALLERS)
+            .map(|_| {
+                let (cache, fetches, gate) = (cache.clone(), fetches.clone(), gate.clone());
+                tokio::spawn(async move {
+                    gate.wait().await;
+                    let result = cache
+                        .bearer(|| async {
+                            fetches.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                            Err::<types::TokenResponse, _>(Error::Auth {
+                                status: 401,
+                                kind: crate::AuthFailure::BadCredentials,
+                                message: "invalid_client: Client authentication failed".into(),
+                            })
+                        })
+                        .await;
+                    result.err().map(|e| e.to_string())
+                })
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for caller in callers {
+            errors.push(caller.await.unwrap().expect("every caller fails"));
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1, "one token request");
+        assert_eq!(errors.len(), CALLERS);
+        assert!(errors.iter().all(|e| *e == errors[0]), "{errors:?}");
+        assert!(
+            errors[0].contains("bad client credentials"),
+            "{}",
+            errors[0]
+        );
+
+        // The next caller, who waited on nothing, tries again.
+        let bearer = cache
+            .bearer(|| async { Ok(token("t2", 3600)) })
+            .await
+            .unwrap();
+        assert!(bearer.fresh);
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_token_is_cached_until_it_is_rejected_and_every_one_is_remembered() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        let first = cache
+            .bearer(|| async { Ok(token("one", 3600)) })
+            .await
+            .unwrap();
+        assert!(first.fresh);
+        let again = cache
+            .bearer(|| async { Err(Error::Config("the cache is not used".into())) })
+            .await
+            .unwrap();
+        assert!(!again.fresh);
+        assert_eq!(again.header, first.header);
+        cache.invalidate(&again);
+        let second = cache
+            .bearer(|| async { Ok(token("two", 3600)) })
+            .await
+            .unwrap();
+        assert_eq!(second.header.to_str().unwrap(), "Bearer two");
+        // A stale rejection leaves the newer token alone.
+        cache.invalidate(&first);
+        assert!(cache.has_token());
+        let known: Vec<_> = cache
+            .known()
+            .iter()
+            .map(|s| s.expose().to_owned())
+            .collect();
+        assert_eq!(known, ["one", "two"]);
     }
 
     #[test]
@@ -277,7 +400,7 @@ mod tests {
                 client_secret: Secret::new("s3cr3t-value"),
                 tenant: None,
             },
-            None,
+            Some(Secret::new("fixed-token-value")),
             RetryPolicy::default(),
             Duration::from_secs(60),
             Duration::from_secs(30),
@@ -285,7 +408,14 @@ mod tests {
         .unwrap();
         let text = format!("{session:?}");
         assert!(!text.contains("s3cr3t-value"), "{text}");
+        assert!(!text.contains("fixed-token-value"), "{text}");
         assert!(text.contains("app"));
+        let secrets: Vec<_> = session
+            .secrets()
+            .iter()
+            .map(|s| s.expose().to_owned())
+            .collect();
+        assert_eq!(secrets, ["s3cr3t-value", "fixed-token-value"]);
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! Every operation through the generated client: the simulator's answers have the
-//! statuses and shapes the spec gives, as the generated code decodes them.
+//! statuses and shapes the spec gives, as the client decodes them.
 
 mod common;
 
 use common::TIMEOUT;
 use mysafe_client::types::{
-    CreateApiSecretRequest, CreateNoteRequest, CreatePasswordRequest, ErrorBody, GrantType,
-    TokenRequest, UpdateApiSecretRequest, UpdateNoteRequest, UpdatePasswordRequest,
+    CreateApiSecretRequest, CreateNoteRequest, CreatePasswordRequest, GrantType, TokenRequest,
+    UpdateApiSecretRequest, UpdateNoteRequest, UpdatePasswordRequest,
 };
-use mysafe_client::{Client, RawError as Error, RetryPolicy, Secret};
+use mysafe_client::{AuthFailure, Client, Error, RetryPolicy, Secret};
 
 async fn authed_client(sim: &mysafe_sim::Sim) -> Client {
     // The client logs in by itself (the generated `get_token`, through its hooks).
@@ -22,15 +22,11 @@ async fn authed_client(sim: &mysafe_sim::Sim) -> Client {
 }
 
 /// The MySafe code of an error answer, which must be a 400 the spec declares.
-fn mysafe_code<T: std::fmt::Debug>(result: Result<T, Error<ErrorBody>>) -> i32 {
+fn mysafe_code<T: std::fmt::Debug>(result: Result<T, Error>) -> i32 {
     match result {
-        Err(Error::ErrorResponse(answer)) => {
-            assert_eq!(answer.status(), 400);
-            answer
-                .exception
-                .as_ref()
-                .and_then(|e| e.code)
-                .expect("exception.code")
+        Err(Error::Api { status, code, .. }) => {
+            assert_eq!(status, 400);
+            i32::try_from(code.code()).expect("a four-digit code")
         }
         other => panic!("expected a MySafe error, got {other:?}"),
     }
@@ -57,7 +53,7 @@ async fn passwords() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let id: i64 = created.password_entity.identifier.parse().unwrap();
+    let id = i64::try_from(&created.password_entity.identifier).unwrap();
 
     let listed = client.list_passwords().tag("prod").send().await.unwrap();
     assert_eq!(listed.password_on_list.len(), 1);
@@ -121,7 +117,7 @@ async fn notes() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let id: i64 = created.note_entity.identifier.parse().unwrap();
+    let id = i64::try_from(&created.note_entity.identifier).unwrap();
     assert_eq!(
         client
             .list_notes()
@@ -179,7 +175,7 @@ async fn api_secrets() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let id: i64 = created.api_entity.identifier.parse().unwrap();
+    let id = i64::try_from(&created.api_entity.identifier).unwrap();
     let listed = client
         .list_api_secrets()
         .identifier_code("code")
@@ -246,12 +242,12 @@ async fn gateway_and_auth_errors_decode_as_the_error_body() {
         .build()
         .unwrap();
     match anonymous.list_notes().send().await {
-        Err(Error::ErrorResponse(answer)) => {
-            assert_eq!(answer.status(), 401);
-            assert_eq!(
-                answer.message.as_deref(),
-                Some("You are not authorized to access this resource.")
-            );
+        Err(Error::Auth {
+            status: 401,
+            kind: AuthFailure::TokenRejected,
+            message,
+        }) => {
+            assert_eq!(message, "You are not authorized to access this resource.");
         }
         other => panic!("expected 401, got {other:?}"),
     }
@@ -266,9 +262,12 @@ async fn gateway_and_auth_errors_decode_as_the_error_body() {
         .send()
         .await;
     match refused {
-        Err(Error::ErrorResponse(answer)) => {
-            assert_eq!(answer.status(), 401);
-            assert_eq!(answer.error.as_deref(), Some("invalid_client"));
+        Err(Error::Auth {
+            status: 401,
+            kind: AuthFailure::BadCredentials,
+            message,
+        }) => {
+            assert!(message.starts_with("invalid_client: "), "{message}");
         }
         other => panic!("expected invalid_client, got {other:?}"),
     }
@@ -277,9 +276,12 @@ async fn gateway_and_auth_errors_decode_as_the_error_body() {
         mysafe_sim::FaultKind::KongGatewayTimeout,
     ));
     match anonymous.list_notes().send().await {
-        Err(Error::ErrorResponse(answer)) => {
-            assert_eq!(answer.status(), 504);
-            assert!(answer.request_id.is_some());
+        Err(Error::Gateway {
+            status: 504,
+            request_id,
+            ..
+        }) => {
+            assert!(request_id.is_some());
         }
         other => panic!("expected 504, got {other:?}"),
     }

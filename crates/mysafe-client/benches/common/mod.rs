@@ -38,11 +38,7 @@ pub async fn setup() -> Bench {
         .send()
         .await
         .expect("create");
-    let identifier = created
-        .password_entity
-        .identifier
-        .parse()
-        .expect("numeric id");
+    let identifier = i64::try_from(&created.password_entity.identifier).expect("numeric id");
     // Warm the client's token cache; the first disable changes the state, every
     // later one answers "already deactivated" through the same path.
     client

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use mysafe_client::{ApiCode, AuthFailure, Error, GatewayKind, RetryPolicy, Secret, types};
+use mysafe_client::{
+    ApiCode, AuthFailure, Error, GatewayKind, Identifier, RetryPolicy, Secret, types,
+};
 use mysafe_sim::{Application, Fault, FaultKind, SimConfig, Target};
 
 use crate::{builder, client};
@@ -16,7 +18,7 @@ fn on(operation: &str, kind: FaultKind, times: u32) -> Fault {
     }
 }
 
-async fn new_password(client: &mysafe_client::Client, name: &str) -> i64 {
+async fn new_password(client: &mysafe_client::Client, name: &str) -> Identifier {
     let created = client
         .create_password()
         .body(
@@ -28,7 +30,7 @@ async fn new_password(client: &mysafe_client::Client, name: &str) -> i64 {
         .send()
         .await
         .unwrap();
-    created.password_entity.identifier.parse().unwrap()
+    created.into_inner().password_entity.identifier
 }
 
 #[tokio::test]
@@ -41,14 +43,12 @@ async fn mysafe_codes_1001_1005_1006_1009() {
     let client = client(&sim);
 
     // 1005: no such password.
-    let error = Error::from(
-        client
-            .disable_password()
-            .identifier(987_654)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .disable_password()
+        .identifier(987_654)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
     assert_eq!(error.status(), Some(400));
     assert!(error.to_string().contains("1005"), "{error}");
@@ -61,14 +61,12 @@ async fn mysafe_codes_1001_1005_1006_1009() {
         .build()
         .unwrap();
     let theirs = new_password(&owner, "theirs").await;
-    let error = Error::from(
-        client
-            .disable_password()
-            .identifier(theirs)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .disable_password()
+        .identifier(&theirs)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_access_denied(), "{error:?}");
     assert!(!error.is_not_found());
 
@@ -76,33 +74,29 @@ async fn mysafe_codes_1001_1005_1006_1009() {
     let mine = new_password(&client, "mine").await;
     client
         .disable_password()
-        .identifier(mine)
+        .identifier(&mine)
         .send()
         .await
         .unwrap();
-    let error = Error::from(
-        client
-            .get_password()
-            .identifier(mine)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .get_password()
+        .identifier(&mine)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.api_code(), Some(ApiCode::Inactive), "{error:?}");
 
     // 1001: a note over 900 characters.
-    let error = Error::from(
-        client
-            .create_note()
-            .body(
-                types::CreateNoteRequest::builder()
-                    .name("long")
-                    .note(Secret::new("x".repeat(901))),
-            )
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .create_note()
+        .body(
+            types::CreateNoteRequest::builder()
+                .name("long")
+                .note(Secret::new("x".repeat(901))),
+        )
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         error.api_code(),
         Some(ApiCode::InvalidParameter),
@@ -126,7 +120,7 @@ async fn code_1010_and_unknown_codes_from_the_wire() {
         },
         1,
     ));
-    let error = Error::from(client.get_note().identifier(1).send().await.unwrap_err());
+    let error = client.get_note().identifier(1).send().await.unwrap_err();
     assert_eq!(
         error.api_code(),
         Some(ApiCode::InvalidIdentifier),
@@ -143,7 +137,7 @@ async fn code_1010_and_unknown_codes_from_the_wire() {
         },
         1,
     ));
-    let error = Error::from(client.get_note().identifier(1).send().await.unwrap_err());
+    let error = client.get_note().identifier(1).send().await.unwrap_err();
     assert_eq!(error.api_code(), Some(ApiCode::Other(1011)), "{error:?}");
 }
 
@@ -164,7 +158,7 @@ async fn gateway_errors_carry_status_and_request_id() {
         (FaultKind::HtmlBadGateway, 502, GatewayKind::BadGateway),
     ] {
         sim.inject(on("list_notes", kind.clone(), 1));
-        let error = Error::from(client.list_notes().send().await.unwrap_err());
+        let error = client.list_notes().send().await.unwrap_err();
         match &error {
             Error::Gateway {
                 status: got,
@@ -194,7 +188,7 @@ async fn unknown_route_is_the_gateways_404() {
         .base_url(format!("{}/wrong", sim.url()))
         .build()
         .unwrap();
-    let error = Error::from(client.list_passwords().send().await.unwrap_err());
+    let error = client.list_passwords().send().await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -216,7 +210,7 @@ async fn bad_credentials_and_rejected_tokens_are_told_apart() {
         .client_secret("not-the-secret")
         .build()
         .unwrap();
-    let error = Error::from(wrong.list_notes().send().await.unwrap_err());
+    let error = wrong.list_notes().send().await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -239,7 +233,7 @@ async fn bad_credentials_and_rejected_tokens_are_told_apart() {
         body: r#"{"message":"You are not authorized to access this resource."}"#.into(),
     };
     sim.inject(on("list_notes", rejected, 2));
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -259,18 +253,16 @@ async fn transport_and_timeout() {
     client.list_notes().send().await.unwrap();
 
     sim.inject(on("create_note", FaultKind::DropConnection, 1));
-    let error = Error::from(
-        client
-            .create_note()
-            .body(
-                types::CreateNoteRequest::builder()
-                    .name("n")
-                    .note(Secret::new("x")),
-            )
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .create_note()
+        .body(
+            types::CreateNoteRequest::builder()
+                .name("n")
+                .note(Secret::new("x")),
+        )
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(error.is_retryable());
 
@@ -285,14 +277,14 @@ async fn transport_and_timeout() {
         FaultKind::Latency(Duration::from_secs(3)),
         1,
     ));
-    let error = Error::from(impatient.list_notes().send().await.unwrap_err());
+    let error = impatient.list_notes().send().await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 
     // Nothing listens on the port any more.
     let url = sim.url();
     sim.shutdown().await;
     let gone = client_at(&url);
-    let error = Error::from(gone.list_notes().send().await.unwrap_err());
+    let error = gone.list_notes().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
 }
 
@@ -320,36 +312,30 @@ async fn undecodable_bodies_keep_status_and_excerpt() {
     let cases = [
         (
             answer(200, "text/html", "<html><body>Maintenance</body></html>"),
-            Some(200),
+            200,
             "Maintenance",
         ),
-        (
-            answer(200, "application/json", ""),
-            Some(200),
-            "<empty body>",
-        ),
-        (answer(500, "text/plain", ""), Some(500), "<empty body>"),
+        (answer(200, "application/json", ""), 200, "<empty body>"),
+        (answer(500, "text/plain", ""), 500, "<empty body>"),
         (
             answer(
                 200,
                 "application/json",
-                r#"{"response":{"status":200},"password_entity":{"identifier":5,"password":"leaked-pw"}}"#,
+                r#"{"response":{"status":200},"password_entity":{"identifier":"5","password":"leaked-pw","users_allowed":"everyone"}}"#,
             ),
-            Some(200),
+            200,
             "[REDACTED]",
         ),
-        (answer(400, "application/json", "[1,2]"), Some(400), "[1,2]"),
+        (answer(400, "application/json", "[1,2]"), 400, "[1,2]"),
     ];
     for (kind, status, shown) in cases {
         sim.inject(on("get_password", kind.clone(), 1));
-        let error = Error::from(
-            client
-                .get_password()
-                .identifier(mine)
-                .send()
-                .await
-                .unwrap_err(),
-        );
+        let error = client
+            .get_password()
+            .identifier(&mine)
+            .send()
+            .await
+            .unwrap_err();
         match &error {
             Error::Undecodable {
                 status: got,
@@ -365,14 +351,12 @@ async fn undecodable_bodies_keep_status_and_excerpt() {
     }
 
     sim.inject(on("get_password", FaultKind::TruncatedBody, 1));
-    let error = Error::from(
-        client
-            .get_password()
-            .identifier(mine)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .get_password()
+        .identifier(&mine)
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::Transport { .. }),
         "a body cut short: {error:?}"

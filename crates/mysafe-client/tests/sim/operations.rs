@@ -26,10 +26,6 @@ macro_rules! assert_toggles {
     };
 }
 
-fn id(identifier: &str) -> i64 {
-    identifier.parse().expect("identifiers are numeric strings")
-}
-
 #[tokio::test]
 async fn passwords_full_cycle() {
     let sim = mysafe_sim::spawn().await.unwrap();
@@ -49,7 +45,7 @@ async fn passwords_full_cycle() {
         .await
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    let identifier = id(&created.password_entity.identifier);
+    let identifier = created.password_entity.identifier.clone();
 
     let listed = client.list_passwords().tag("prod").send().await.unwrap();
     let names: Vec<_> = listed
@@ -61,7 +57,7 @@ async fn passwords_full_cycle() {
 
     let got = client
         .get_password()
-        .identifier(identifier)
+        .identifier(&identifier)
         .send()
         .await
         .unwrap();
@@ -71,15 +67,15 @@ async fn passwords_full_cycle() {
 
     let updated = client
         .update_password()
-        .identifier(identifier)
+        .identifier(&identifier)
         .body(types::UpdatePasswordRequest::builder().password(Secret::new("pw-two")))
         .send()
         .await
         .unwrap();
-    assert_eq!(updated.password_entity.identifier, identifier.to_string());
+    assert_eq!(updated.password_entity.identifier, identifier);
     let got = client
         .get_password()
-        .identifier(identifier)
+        .identifier(&identifier)
         .send()
         .await
         .unwrap();
@@ -88,7 +84,7 @@ async fn passwords_full_cycle() {
         Some("pw-two")
     );
 
-    assert_toggles!(client, disable_password, enable_password, identifier);
+    assert_toggles!(client, disable_password, enable_password, &identifier);
 
     for op in [
         "create_password",
@@ -123,19 +119,19 @@ async fn notes_full_cycle() {
         .await
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    let identifier = id(&created.note_entity.identifier);
+    let identifier = created.note_entity.identifier.clone();
 
     let listed = client.list_notes().send().await.unwrap();
     assert!(
         listed
             .note_on_list
             .iter()
-            .any(|n| n.identifier == identifier.to_string())
+            .any(|n| n.identifier == identifier)
     );
 
     let got = client
         .get_note()
-        .identifier(identifier)
+        .identifier(&identifier)
         .send()
         .await
         .unwrap();
@@ -146,20 +142,20 @@ async fn notes_full_cycle() {
 
     client
         .update_note()
-        .identifier(identifier)
+        .identifier(&identifier)
         .body(types::UpdateNoteRequest::builder().name(Some("old recovery codes".to_owned())))
         .send()
         .await
         .unwrap();
     let got = client
         .get_note()
-        .identifier(identifier)
+        .identifier(&identifier)
         .send()
         .await
         .unwrap();
     assert_eq!(got.note_entity.name.as_deref(), Some("old recovery codes"));
 
-    assert_toggles!(client, disable_note, enable_note, identifier);
+    assert_toggles!(client, disable_note, enable_note, &identifier);
 }
 
 #[tokio::test]
@@ -181,19 +177,19 @@ async fn api_secrets_full_cycle() {
         .await
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
-    let identifier = id(&created.api_entity.identifier);
+    let identifier = created.api_entity.identifier.clone();
 
     let listed = client.list_api_secrets().send().await.unwrap();
     assert!(
         listed
             .api_secret_on_list
             .iter()
-            .any(|s| s.identifier == identifier.to_string())
+            .any(|s| s.identifier == identifier)
     );
 
     let got = client
         .get_api_secret()
-        .identifier(identifier)
+        .identifier(&identifier)
         .send()
         .await
         .unwrap();
@@ -206,14 +202,14 @@ async fn api_secrets_full_cycle() {
 
     let updated = client
         .update_api_secret()
-        .identifier(identifier)
+        .identifier(&identifier)
         .body(types::UpdateApiSecretRequest::builder().notes(Some("rotated".to_owned())))
         .send()
         .await
         .unwrap();
-    assert_eq!(updated.api_entity.identifier, identifier.to_string());
+    assert_eq!(updated.api_entity.identifier, identifier);
 
-    assert_toggles!(client, disable_api_secret, enable_api_secret, identifier);
+    assert_toggles!(client, disable_api_secret, enable_api_secret, &identifier);
 }
 
 #[tokio::test]
@@ -234,6 +230,76 @@ async fn the_token_operation_itself_goes_through_the_hooks_without_a_bearer() {
     assert!(!token.access_token.expose().is_empty());
     assert_eq!(token.expires_in, Some(3600));
     assert_eq!(sim.stats().token_requests, 1, "no login before the login");
+}
+
+/// An entry of a list goes straight into the next call, and what `send()` fails
+/// with is the crate's `Error`.
+#[tokio::test]
+async fn identifiers_chain_from_a_list_into_a_disable() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+    for name in ["leaked-1", "leaked-2"] {
+        client
+            .create_password()
+            .body(
+                types::CreatePasswordRequest::builder()
+                    .name(name)
+                    .username("u")
+                    .password(Secret::new("pw"))
+                    .tags(Some("leaked".to_owned())),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let listed = client.list_passwords().tag("leaked").send().await.unwrap();
+    assert_eq!(listed.password_on_list.len(), 2);
+    for entry in listed.into_inner().password_on_list {
+        let answer = client
+            .disable_password()
+            .identifier(entry.identifier)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.outcome(), Outcome::Changed);
+    }
+    let listed = client.list_passwords().tag("leaked").send().await.unwrap();
+    assert!(listed.password_on_list.is_empty(), "both are inactive now");
+
+    // The README's promise: the error type of `send()` is `mysafe_client::Error`.
+    let e: mysafe_client::Error = client
+        .disable_password()
+        .identifier(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e:?}");
+}
+
+#[tokio::test]
+async fn an_identifier_that_is_not_a_number_fails_before_anything_is_sent() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = client(&sim);
+    let wrong = mysafe_client::Identifier::new("abc");
+    let error = client
+        .disable_password()
+        .identifier(&wrong)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, mysafe_client::Error::InvalidRequest(_)),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        r#"invalid request: conversion to `i64` for identifier failed: identifier "abc" is not an integer"#
+    );
+    assert_eq!(
+        sim.stats().requests,
+        0,
+        "nothing was sent, not even a login"
+    );
 }
 
 #[test]

@@ -42,7 +42,7 @@ async fn idempotent_calls_retry_gateway_and_transport_failures() {
             .list_notes()
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{kind:?}: {}", Error::from(e)));
+            .unwrap_or_else(|e| panic!("{kind:?}: {}", e));
         assert_eq!(
             seen(&sim, "list_notes"),
             3,
@@ -58,14 +58,12 @@ async fn retries_stop_at_max_attempts() {
     client.list_notes().send().await.unwrap();
     sim.reset_stats();
     sim.inject(on("disable_password", FaultKind::KongGatewayTimeout, 100));
-    let error = Error::from(
-        client
-            .disable_password()
-            .identifier(1)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .disable_password()
+        .identifier(1)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(504));
     assert_eq!(
         seen(&sim, "disable_password"),
@@ -86,7 +84,7 @@ async fn create_and_update_are_not_retried_after_an_ambiguous_failure() {
     ] {
         sim.reset_stats();
         sim.inject(on("create_note", kind.clone(), 1));
-        let error = Error::from(client.create_note().body(note()).send().await.unwrap_err());
+        let error = client.create_note().body(note()).send().await.unwrap_err();
         assert!(error.is_retryable(), "{kind:?}: {error:?}");
         assert_eq!(seen(&sim, "create_note"), 1, "{kind:?} must not be retried");
     }
@@ -125,13 +123,13 @@ async fn the_deadline_bounds_the_whole_call() {
         initial_backoff: Duration::from_millis(50),
         max_backoff: Duration::from_millis(50),
         deadline: Duration::from_millis(400),
-        retry_non_idempotent: false,
+        ..RetryPolicy::default()
     });
     client.list_notes().send().await.unwrap();
     sim.reset_stats();
     sim.inject(on("list_notes", FaultKind::KongBadGateway, 1000));
     let started = Instant::now();
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     let elapsed = started.elapsed();
     assert_eq!(error.status(), Some(502));
     let attempts = seen(&sim, "list_notes");
@@ -146,7 +144,7 @@ async fn the_deadline_bounds_the_whole_call() {
         1,
     ));
     let started = Instant::now();
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -159,7 +157,7 @@ async fn a_retry_the_deadline_cuts_short_reports_the_last_answer() {
         initial_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(10),
         deadline: Duration::from_millis(300),
-        retry_non_idempotent: false,
+        ..RetryPolicy::default()
     });
     client.list_notes().send().await.unwrap();
     sim.reset_stats();
@@ -171,7 +169,7 @@ async fn a_retry_the_deadline_cuts_short_reports_the_last_answer() {
         FaultKind::Latency(Duration::from_secs(3)),
         1,
     ));
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     assert_eq!(error.status(), Some(502), "{error:?}");
     assert!(matches!(error, Error::Gateway { .. }), "{error:?}");
     assert_eq!(seen(&sim, "list_notes"), 2);
@@ -183,14 +181,12 @@ async fn client_errors_are_never_retried() {
     let client = client(&sim);
     client.list_notes().send().await.unwrap();
     sim.reset_stats();
-    let error = Error::from(
-        client
-            .get_note()
-            .identifier(424_242)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .get_note()
+        .identifier(424_242)
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.is_not_found());
     assert_eq!(seen(&sim, "get_note"), 1);
 }

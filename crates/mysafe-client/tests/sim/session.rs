@@ -35,16 +35,12 @@ async fn a_thousand_concurrent_calls_on_a_cold_client_log_in_once() {
 }
 
 async fn futures_join(
-    handles: Vec<
-        tokio::task::JoinHandle<
-            Result<(), mysafe_client::RawError<mysafe_client::types::ErrorBody>>,
-        >,
-    >,
+    handles: Vec<tokio::task::JoinHandle<Result<(), Error>>>,
 ) -> Vec<Result<(), String>> {
     let mut results = Vec::with_capacity(handles.len());
     for handle in handles {
         results.push(match handle.await {
-            Ok(result) => result.map_err(|e| Error::from(e).to_string()),
+            Ok(result) => result.map_err(|e| e.to_string()),
             Err(join) => Err(join.to_string()),
         });
     }
@@ -112,7 +108,7 @@ async fn a_failed_login_is_reported_and_not_retried() {
     let sim = mysafe_sim::spawn().await.unwrap();
     let client = builder(&sim).client_secret("wrong").build().unwrap();
     for _ in 0..3 {
-        let error = Error::from(client.list_notes().send().await.unwrap_err());
+        let error = client.list_notes().send().await.unwrap_err();
         assert!(error.is_auth(), "{error:?}");
     }
     // Each call made its own attempt (nothing was waiting), none retried a 401.
@@ -141,7 +137,7 @@ async fn the_login_itself_is_retried_on_gateway_errors() {
         kind: FaultKind::KongGatewayTimeout,
         times: 1,
     });
-    let error = Error::from(never.list_notes().send().await.unwrap_err());
+    let error = never.list_notes().send().await.unwrap_err();
     assert_eq!(error.status(), Some(504), "{error:?}");
     // The next call logs in again instead of repeating the old failure.
     never.list_notes().send().await.unwrap();
@@ -159,7 +155,7 @@ async fn a_tenant_is_sent_with_the_login() {
     };
     let sim = mysafe_sim::spawn_with(config).await.unwrap();
     let without = client(&sim);
-    let error = Error::from(without.list_notes().send().await.unwrap_err());
+    let error = without.list_notes().send().await.unwrap_err();
     assert!(error.is_auth(), "{error:?}");
     let with = builder(&sim).tenant("acme").build().unwrap();
     with.list_notes().send().await.unwrap();
@@ -188,7 +184,7 @@ async fn a_fixed_bearer_token_is_sent_as_is_and_never_refreshed() {
     sim.reset_stats();
     fixed.list_notes().send().await.unwrap();
     sim.revoke_tokens();
-    let error = Error::from(fixed.list_notes().send().await.unwrap_err());
+    let error = fixed.list_notes().send().await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -223,23 +219,17 @@ async fn odd_token_answers_fail_cleanly() {
     sim.inject(answer(
         r#"{"access_token":"made-up","expires_in":9223372036854775807}"#,
     ));
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     assert!(error.is_auth(), "{error:?}");
     // No token at all, and a token that cannot be a header value.
     sim.inject(answer(r#"{"token_type":"Bearer","expires_in":3600}"#));
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     assert!(
-        matches!(
-            error,
-            Error::Undecodable {
-                status: Some(200),
-                ..
-            }
-        ),
+        matches!(error, Error::Undecodable { status: 200, .. }),
         "{error:?}"
     );
     sim.inject(answer("{\"access_token\":\"line\\nbreak\"}"));
-    let error = Error::from(client.list_notes().send().await.unwrap_err());
+    let error = client.list_notes().send().await.unwrap_err();
     assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
     assert!(!error.to_string().contains("break"), "{error}");
     // After all that, a real login works.

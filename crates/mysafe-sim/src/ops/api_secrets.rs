@@ -39,7 +39,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                         && matches(q.get("identifier_code"), s.identifier_code.as_deref())
                 })
                 .map(|(id, s, access)| ApiSecretSummary {
-                    identifier: id.to_string(),
+                    identifier: id.to_string().into(),
                     name: Some(s.name.to_string()),
                     need_justify: Some("0".into()),
                     need_approval: Some("0".into()),
@@ -152,7 +152,7 @@ fn apply(s: &mut CreateApiSecretRequest, u: UpdateApiSecretRequest) -> Result<()
 
 fn entity(id: i64, s: &CreateApiSecretRequest) -> ApiSecretEntity {
     ApiSecretEntity {
-        identifier: id.to_string(),
+        identifier: id.to_string().into(),
         name: Some(s.name.to_string()),
         url: Some(s.url.to_string()),
         client_id: Some(s.client_id.to_string()),

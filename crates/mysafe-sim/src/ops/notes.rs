@@ -42,7 +42,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                         && matches(q.get("name"), Some(n.name.as_str()))
                 })
                 .map(|(id, n, access)| NoteSummary {
-                    identifier: id.to_string(),
+                    identifier: id.to_string().into(),
                     name: Some(n.name.to_string()),
                     tags: Some(n.tags.clone().unwrap_or_default()),
                     need_justify: Some("0".into()),
@@ -130,7 +130,7 @@ fn apply(n: &mut CreateNoteRequest, u: UpdateNoteRequest) -> Result<(), MySafeEr
 /// Get answers carry the content; create and update answers leave it out.
 fn entity(id: i64, n: &CreateNoteRequest, with_content: bool) -> NoteEntity {
     NoteEntity {
-        identifier: id.to_string(),
+        identifier: id.to_string().into(),
         name: Some(n.name.to_string()),
         note: with_content.then(|| n.note.clone()),
         tags: n.tags.clone(),

@@ -40,7 +40,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
                         && matches(q.get("url"), p.url.as_deref())
                 })
                 .map(|(id, p, access)| PasswordSummary {
-                    identifier: id.to_string(),
+                    identifier: id.to_string().into(),
                     name: Some(p.name.to_string()),
                     url: p.url.clone(),
                     username: Some(p.username.to_string()),
@@ -72,7 +72,7 @@ pub fn handle(store: &mut Store, call: &Call<'_>) -> Result<Answer, MySafeError>
             }
             let p = &item.data;
             let entity = PasswordEntity {
-                identifier: id.to_string(),
+                identifier: id.to_string().into(),
                 name: Some(p.name.to_string()),
                 url: p.url.clone(),
                 username: Some(p.username.to_string()),
@@ -131,7 +131,7 @@ fn apply(p: &mut CreatePasswordRequest, u: UpdatePasswordRequest) -> Result<(), 
 /// Create and update answers: no secret values, and the notes spelled `note`.
 fn written(status: StatusCode, message: &str, id: i64, p: &CreatePasswordRequest) -> Answer {
     let entity = PasswordEntity {
-        identifier: id.to_string(),
+        identifier: id.to_string().into(),
         name: Some(p.name.to_string()),
         url: p.url.clone(),
         username: Some(p.username.to_string()),

@@ -58,7 +58,8 @@ fn surface_lists_types_fields_variants_methods_and_setters() {
     assert_eq!(sig("builder::CreateItem::body"), "(types::NewItem)");
     assert_eq!(
         sig("builder::GetItem::send"),
-        "async () -> Result<ResponseValue<types::Item>, Error<types::Error>>"
+        // `crate::Error`, the client's own (codegen's post-processing).
+        "async () -> Result<ResponseValue<types::Item>, Error>"
     );
     assert_eq!(s["types::Item.url"].kind, Kind::Field);
     // progenitor's struct builders and the builders' constructors are internals.
