@@ -4,7 +4,9 @@ mod codegen;
 mod diff;
 mod docs;
 mod pr_comment;
+mod redact;
 mod spec;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,31 +41,31 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The clone to work on, found when the command runs (`workspace.rs` says why).
+    let root = workspace::from_env;
     let result = match cli.command {
-        Command::Codegen { check, spec } => {
-            let root = project_root();
+        Command::Codegen { check, spec } => root().and_then(|root| {
             let spec = spec.unwrap_or_else(|| root.join(spec::SPEC_PATH));
             codegen::run(&root, &spec, check)
-        }
-        Command::Diff(args) => diff::run(&project_root(), args),
-        Command::Docs(args) => docs::run(&project_root(), args),
+        }),
+        Command::Diff(args) => root().and_then(|root| diff::run(&root, args)),
+        Command::Docs(args) => root().and_then(|root| docs::run(&root, args)),
         Command::PrComment(args) => pr_comment::run(args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            // One line, no backtrace: the chain of contexts says where and what.
-            eprintln!("error: {err:#}");
+            // One line, no backtrace: the chain of contexts says where and what. A
+            // context may quote a page or a URL, so the line is redacted like the rest.
+            eprintln!("{}", redact::secrets(&format!("error: {err:#}")));
             ExitCode::from(2)
         }
     }
 }
 
-/// The workspace root, found from this crate's manifest so the commands work from
-/// any directory.
+/// The workspace root the tests run in (cargo sets `CARGO_MANIFEST_DIR` for them
+/// too), found the way the commands find it.
+#[cfg(test)]
 pub fn project_root() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    dir.parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+    workspace::from_env().expect("the tests run inside the workspace")
 }

@@ -54,7 +54,7 @@ pub fn additions(spec: &SpecIndex, target: &Target, value: &Value) -> Vec<Additi
     let (operation, status) = match target {
         Target::Request { operation } => (operation, None),
         Target::Response { operation, status } => (operation, Some(*status)),
-        Target::NoStatus { .. } | Target::NotInSpec(_) => return Vec::new(),
+        Target::NoStatus { .. } | Target::NotInSpec(_) | Target::Unknown(_) => return Vec::new(),
     };
     let schema = match status {
         None => spec_facts::body_schema(raw, operation),

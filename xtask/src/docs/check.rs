@@ -32,6 +32,7 @@ pub enum Verdict {
 pub fn verdict(spec: &SpecIndex, example: &Example, target: &Target) -> Result<Verdict> {
     let (operation, status) = match target {
         Target::NotInSpec(what) => return Ok(Verdict::NotInSpec(what.clone())),
+        Target::Unknown(why) => return Ok(Verdict::Rejected(why.clone())),
         Target::NoStatus { .. } => {
             return Ok(Verdict::Rejected(
                 "the page does not say which status this answer is for".to_owned(),
@@ -354,7 +355,7 @@ fn example_what(target: &Target) -> Option<String> {
         Target::Request { operation } => Some(format!("{operation} request")),
         Target::Response { operation, status } => Some(format!("{operation} {status}")),
         Target::NoStatus { operation } => Some(format!("{operation} ?")),
-        Target::NotInSpec(_) => None,
+        Target::NotInSpec(_) | Target::Unknown(_) => None,
     }
 }
 
@@ -530,7 +531,7 @@ fn example_json(page: &str, example: &ExampleReport) -> Value {
         Target::Request { operation } => (Some(operation), json!("request")),
         Target::Response { operation, status } => (Some(operation), json!(status)),
         Target::NoStatus { operation } => (Some(operation), Value::Null),
-        Target::NotInSpec(_) => (None, Value::Null),
+        Target::NotInSpec(_) | Target::Unknown(_) => (None, Value::Null),
     };
     let (verdict, reason) = match &example.verdict {
         Verdict::Accepted if example.additions.is_empty() => ("accepted", None),

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -18,6 +19,7 @@ use super::check::{Verdict, verdict};
 use super::locate::{Target, locate};
 use super::manifest::{Entry, Manifest};
 use super::spec_index::SpecIndex;
+use super::work;
 
 pub struct HarvestOptions {
     /// Where the fixtures go; inside the manifest's directory.
@@ -36,17 +38,37 @@ pub struct Outcome {
     pub needs_hand_work: bool,
 }
 
+/// A fixture the harvest writes (or finds already written), with its entry.
+struct Fixture {
+    path: PathBuf,
+    content: String,
+    changed: bool,
+    entry: Entry,
+}
+
+/// Harvests `pages` into fixtures and manifest entries.
+///
+/// Nothing is written until every argument and page has been checked (a refused
+/// `--into` creates no folder, a page without a doc version stops the run before any
+/// fixture). Each fixture is written to a temporary file and renamed into place, so
+/// none is ever half written; the manifest is written last the same way, with the
+/// entries of every fixture written before a failure, so a run that stops on an error
+/// leaves no fixture without its entry. The work is linear in the number of examples
+/// (entries are found by hash, not by search; a test counts it).
 pub fn harvest(spec: &SpecIndex, pages: &[PageFile], options: &HarvestOptions) -> Result<Outcome> {
     let mut manifest = Manifest::read(&options.manifest)?;
     let manifest_dir = options
         .manifest
         .parent()
-        .context("the manifest path has no directory")?
-        .canonicalize()
-        .with_context(|| format!("{}: cannot read", options.manifest.display()))?;
-    std::fs::create_dir_all(&options.into)
-        .with_context(|| format!("{}: cannot create", options.into.display()))?;
-    let into = options.into.canonicalize()?;
+        .context("the manifest path has no directory")?;
+    let manifest_dir = if manifest_dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        manifest_dir
+    }
+    .canonicalize()
+    .with_context(|| format!("{}: cannot read", options.manifest.display()))?;
+    let into = resolve(&options.into)?;
     let Ok(into_rel) = into.strip_prefix(&manifest_dir) else {
         bail!(
             "{}: fixtures must go inside {}, the manifest's directory",
@@ -55,35 +77,127 @@ pub fn harvest(spec: &SpecIndex, pages: &[PageFile], options: &HarvestOptions) -
         );
     };
     let into_rel = into_rel.to_string_lossy().replace('\\', "/");
+    let versions = pages
+        .iter()
+        .map(|page| version_and_language(page, options))
+        .collect::<Result<Vec<_>>>()?;
     let source_root = options.source_root.canonicalize().ok();
 
-    let mut report = String::new();
-    let mut needs_hand_work = false;
-    let (mut written, mut unchanged, mut kept, mut skipped) = (0, 0, 0, 0);
-    for page in pages {
-        let (doc_version, language) = version_and_language(page, options)?;
+    let mut plan = Plan {
+        into: &into,
+        into_rel: &into_rel,
+        corrected: manifest
+            .entries
+            .iter()
+            .filter(|e| e.correction.is_some())
+            .map(|e| ((e.source.clone(), e.line), e.file.clone()))
+            .collect(),
+        report: String::new(),
+        needs_hand_work: false,
+        fixtures: Vec::new(),
+        kept: 0,
+        skipped: 0,
+    };
+    for (page, (doc_version, language)) in pages.iter().zip(versions) {
         let source = source_of(page, source_root.as_deref());
+        plan.page(spec, page, &source, &doc_version, &language)?;
+    }
+    let Plan {
+        mut report,
+        needs_hand_work,
+        fixtures,
+        kept,
+        skipped,
+        ..
+    } = plan;
+
+    std::fs::create_dir_all(&into)
+        .with_context(|| format!("{}: cannot create", options.into.display()))?;
+    let mut done = Vec::with_capacity(fixtures.len());
+    let mut failure = None;
+    for fixture in fixtures {
+        if fixture.changed
+            && let Err(e) = write_atomically(&fixture.path, &fixture.content)
+        {
+            failure = Some(e);
+            break;
+        }
+        done.push(fixture);
+    }
+    let written = done.iter().filter(|f| f.changed).count();
+    let unchanged = done.len() - written;
+    manifest.upsert_all(done.into_iter().map(|f| f.entry));
+    let rendered = manifest.render();
+    if std::fs::read_to_string(&options.manifest).ok().as_deref() != Some(rendered.as_str()) {
+        write_atomically(&options.manifest, &rendered)?;
+    }
+    if let Some(e) = failure {
+        return Err(e.context(format!(
+            "stopped after {written} fixtures written, which the manifest lists"
+        )));
+    }
+    writeln!(
+        report,
+        "{} pages: {written} fixtures written, {unchanged} unchanged, {kept} kept (corrected by hand), {skipped} skipped",
+        pages.len()
+    )?;
+    Ok(Outcome {
+        // Skipped lines quote the page's URLs.
+        report: crate::redact::secrets(&report),
+        needs_hand_work,
+    })
+}
+
+/// What a harvest will do, worked out before anything is written.
+struct Plan<'a> {
+    into: &'a Path,
+    into_rel: &'a str,
+    /// The fixture of each entry corrected by hand, by its page and line.
+    corrected: HashMap<(String, usize), String>,
+    report: String,
+    needs_hand_work: bool,
+    fixtures: Vec<Fixture>,
+    kept: usize,
+    skipped: usize,
+}
+
+impl Plan<'_> {
+    fn page(
+        &mut self,
+        spec: &SpecIndex,
+        page: &PageFile,
+        source: &str,
+        doc_version: &str,
+        language: &str,
+    ) -> Result<()> {
         let key = page_key(&page.path);
         let findings = locate(&super::extract::page(&page.text), spec);
         let mut names: HashMap<String, usize> = HashMap::new();
         for located in &findings.examples {
+            work::add(1);
             let example = &located.example;
             let here = format!("{}:{}", page.label, example.line);
             let (operation, kind, status) = match &located.target {
                 Target::Request { operation } => (operation, "request", None),
                 Target::Response { operation, status } => (operation, "response", Some(*status)),
                 Target::NoStatus { operation } => {
-                    needs_hand_work = true;
-                    skipped += 1;
+                    self.needs_hand_work = true;
+                    self.skipped += 1;
                     writeln!(
-                        report,
+                        self.report,
                         "{here}: {operation}: SKIPPED: the page gives no status"
                     )?;
                     continue;
                 }
+                Target::Unknown(why) => {
+                    self.needs_hand_work = true;
+                    self.skipped += 1;
+                    writeln!(self.report, "{here}: SKIPPED: {why}")?;
+                    continue;
+                }
                 Target::NotInSpec(what) => {
-                    skipped += 1;
-                    writeln!(report, "{here}: skipped: not in the spec: {what}")?;
+                    self.skipped += 1;
+                    writeln!(self.report, "{here}: skipped: not in the spec: {what}")?;
                     continue;
                 }
             };
@@ -91,26 +205,21 @@ pub fn harvest(spec: &SpecIndex, pages: &[PageFile], options: &HarvestOptions) -
                 "{operation} {}",
                 status.map_or("request".to_owned(), |s| s.to_string())
             );
-            if let Some(entry) = manifest
-                .entries
-                .iter()
-                .find(|e| e.source == source && e.line == example.line && e.correction.is_some())
-            {
-                kept += 1;
+            if let Some(file) = self.corrected.get(&(source.to_owned(), example.line)) {
+                self.kept += 1;
                 writeln!(
-                    report,
-                    "{here}: {what}: kept {} (corrected by hand)",
-                    entry.file
+                    self.report,
+                    "{here}: {what}: kept {file} (corrected by hand)"
                 )?;
                 continue;
             }
             let value = match &example.parsed {
                 Ok(value) => value,
                 Err(problem) => {
-                    needs_hand_work = true;
-                    skipped += 1;
+                    self.needs_hand_work = true;
+                    self.skipped += 1;
                     writeln!(
-                        report,
+                        self.report,
                         "{here}: {what}: SKIPPED: {problem}; write the fixture by hand and say \
                          what changed in the entry's `correction`"
                     )?;
@@ -132,58 +241,89 @@ pub fn harvest(spec: &SpecIndex, pages: &[PageFile], options: &HarvestOptions) -
             if *seen > 1 {
                 name.push_str(&format!("-{seen}"));
             }
-            let file = if into_rel.is_empty() {
+            let file = if self.into_rel.is_empty() {
                 format!("{name}.json")
             } else {
-                format!("{into_rel}/{name}.json")
+                format!("{}/{name}.json", self.into_rel)
             };
-            let path = into.join(format!("{name}.json"));
+            let path = self.into.join(format!("{name}.json"));
             let content = format!("{}\n", example.text);
             let changed = std::fs::read_to_string(&path).ok().as_deref() != Some(content.as_str());
-            if changed {
-                std::fs::write(&path, &content)
-                    .with_context(|| format!("{}: cannot write", path.display()))?;
-                written += 1;
-            } else {
-                unchanged += 1;
-            }
             let verdict = verdict(spec, example, &located.target)?;
             let remark = match verdict {
                 Verdict::Rejected(why) => format!(", but the spec REJECTS it: {why}"),
                 _ => String::new(),
             };
             writeln!(
-                report,
+                self.report,
                 "{here}: {what}: {} {file}{remark}",
                 if changed { "wrote" } else { "unchanged" }
             )?;
-            manifest.upsert(Entry {
-                file,
-                source: source.clone(),
-                line: example.line,
-                doc_version: doc_version.clone(),
-                language: language.clone(),
-                operation: operation.clone(),
-                kind: kind.to_owned(),
-                status,
-                correction: None,
+            self.fixtures.push(Fixture {
+                path,
+                content,
+                changed,
+                entry: Entry {
+                    file,
+                    source: source.to_owned(),
+                    line: example.line,
+                    doc_version: doc_version.to_owned(),
+                    language: language.to_owned(),
+                    operation: operation.clone(),
+                    kind: kind.to_owned(),
+                    status,
+                    correction: None,
+                },
             });
         }
+        Ok(())
     }
-    let rendered = manifest.render();
-    if std::fs::read_to_string(&options.manifest).ok().as_deref() != Some(rendered.as_str()) {
-        std::fs::write(&options.manifest, rendered)
-            .with_context(|| format!("{}: cannot write", options.manifest.display()))?;
+}
+
+/// `path` made absolute without creating it: its nearest existing ancestor
+/// canonicalized (links resolved), then the rest of it, which cannot hold links.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let mut missing = Vec::new();
+    let mut existing = path;
+    while !existing.as_os_str().is_empty() && !existing.exists() {
+        missing.push(existing.file_name());
+        existing = existing.parent().unwrap_or(Path::new(""));
     }
-    writeln!(
-        report,
-        "{} pages: {written} fixtures written, {unchanged} unchanged, {kept} kept (corrected by hand), {skipped} skipped",
-        pages.len()
-    )?;
-    Ok(Outcome {
-        report,
-        needs_hand_work,
-    })
+    let existing = if existing.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        existing
+    };
+    let mut resolved = existing
+        .canonicalize()
+        .with_context(|| format!("{}: cannot read", existing.display()))?;
+    for name in missing.into_iter().rev() {
+        match name {
+            Some(name) => resolved.push(name),
+            // `..` (or `.`) below a folder that does not exist yet.
+            None => bail!("{}: not a plain path to a folder", path.display()),
+        }
+    }
+    Ok(resolved)
+}
+
+/// Writes `contents` to a temporary file beside `path` and renames it into place, so
+/// that `path` is never half written, whenever the run stops.
+fn write_atomically(path: &Path, contents: &str) -> Result<()> {
+    let cannot_write = || format!("{}: cannot write", path.display());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    // Named so that one left by a killed run says where it came from.
+    let mut file = tempfile::Builder::new()
+        .prefix(".harvest-")
+        .suffix(".tmp")
+        .tempfile_in(dir.unwrap_or(Path::new(".")))
+        .with_context(cannot_write)?;
+    file.write_all(contents.as_bytes())
+        .with_context(cannot_write)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(cannot_write)?;
+    Ok(())
 }
 
 /// The MySafe error code of an error example (`exception.code`), which tells

@@ -6,7 +6,9 @@
 //! `/api/mysafe/password/...` above a `/secretapi/...` example), the page title
 //! decides, and the choice is reported as a note. The status is the last
 //! `HTTP/1.1 ...` line of the section, else the section's kind (request, response,
-//! errors, `400 - Bad Request`).
+//! errors, `400 - Bad Request`). A request line that cannot be read is settled by
+//! the section heading or the page title, and a path under another route prefix
+//! (`/iso/...`) is read as the spec's; both with a note.
 
 use serde_json::Value;
 
@@ -34,6 +36,8 @@ pub enum Target {
     },
     /// The page documents something the spec has not (another API).
     NotInSpec(String),
+    /// The page does not say which operation this is: why.
+    Unknown(String),
 }
 
 /// Examples with their targets, and notes on choices the page forced.
@@ -55,7 +59,12 @@ struct RequestLine<'a> {
     line: usize,
     written: String,
     op: Option<&'a Operation>,
+    /// The line could not be read, and nothing else named the operation.
+    unreadable: bool,
 }
+
+/// The longest part of a page line a note quotes.
+const QUOTED_CHARS: usize = 100;
 
 pub fn locate(page: &Page, spec: &SpecIndex) -> PageFindings {
     let title_op = page.title.as_deref().and_then(|t| spec.by_title(t));
@@ -64,15 +73,55 @@ pub fn locate(page: &Page, spec: &SpecIndex) -> PageFindings {
         notes: Vec::new(),
     };
     let mut section = Section::Other;
+    // The operation the last heading that named one names, the heading, and its level.
+    let mut section_op: Option<(&Operation, &str, usize)> = None;
     let mut status: Option<u16> = None;
     // The endpoint's template line, until an example follows it.
     let mut template: Option<RequestLine> = None;
     let mut current: Option<RequestLine> = None;
     for event in &page.events {
         match event {
-            Event::Heading { text } => {
+            Event::Heading { text, level } => {
                 status = super::extract::status_section(text);
                 section = classify(text);
+                if let Some(op) = spec.by_title(text) {
+                    section_op = Some((op, text, *level));
+                } else if section_op.is_some_and(|(_, _, named)| *level > 0 && *level <= named) {
+                    // A Markdown heading at the same level or above ends that section.
+                    section_op = None;
+                }
+            }
+            Event::UnreadableRequest { line, text } => {
+                status = None;
+                let quoted = shorten(text);
+                // The section heading, unless it is the page title's operation anyway.
+                let named_by = match (section_op, title_op) {
+                    (_, Some(op)) if section_op.is_none_or(|(s, ..)| s.id == op.id) => {
+                        Some((op, "which the page title names".to_owned()))
+                    }
+                    (Some((op, heading, _)), _) => Some((
+                        op,
+                        format!("which the section heading `{}` names", shorten(heading)),
+                    )),
+                    (None, _) => None,
+                };
+                if let Some((op, why)) = &named_by {
+                    out.notes.push((
+                        *line,
+                        format!(
+                            "cannot read the request line `{quoted}`; using {}, {why}",
+                            op.id
+                        ),
+                    ));
+                }
+                let this = RequestLine {
+                    line: *line,
+                    written: quoted,
+                    op: named_by.as_ref().map(|(op, _)| *op),
+                    unreadable: named_by.is_none(),
+                };
+                template = Some(this.clone());
+                current = Some(this);
             }
             Event::Status { code } => status = Some(*code),
             Event::Request {
@@ -82,24 +131,12 @@ pub fn locate(page: &Page, spec: &SpecIndex) -> PageFindings {
             } => {
                 status = None;
                 let written = format!("{method} {target}");
-                let op = match spec.route(method, target) {
-                    Route::Exact(op) => Some(op),
-                    Route::OtherMethod(op) => {
-                        out.notes.push((
-                            *line,
-                            format!(
-                                "the page says {method}, the spec has {} {} ({}); using {}",
-                                op.method, op.path, op.id, op.id
-                            ),
-                        ));
-                        Some(op)
-                    }
-                    Route::NotInSpec => None,
-                };
+                let op = operation_of(spec, *line, method, target, &mut out.notes);
                 let this = RequestLine {
                     line: *line,
                     written,
                     op,
+                    unreadable: false,
                 };
                 if !is_concrete(target) {
                     template = Some(this.clone());
@@ -139,13 +176,25 @@ pub fn locate(page: &Page, spec: &SpecIndex) -> PageFindings {
             Event::Example(example) => {
                 template = None;
                 let op = match &current {
-                    Some(line) => line.op.ok_or_else(|| line.written.clone()),
+                    Some(line) => line.op.ok_or_else(|| {
+                        if line.unreadable {
+                            Target::Unknown(format!(
+                                "no operation: the request line (line {}) cannot be read, and \
+                                 neither a section heading nor the page title names one",
+                                line.line
+                            ))
+                        } else {
+                            Target::NotInSpec(line.written.clone())
+                        }
+                    }),
                     None => title_op.ok_or_else(|| {
-                        "no request line, and the page title names no operation".to_owned()
+                        Target::NotInSpec(
+                            "no request line, and the page title names no operation".to_owned(),
+                        )
                     }),
                 };
                 let target = match op {
-                    Err(what) => Target::NotInSpec(what),
+                    Err(target) => target,
                     Ok(op) => target_of(op, section, status, example),
                 };
                 out.examples.push(Located {
@@ -156,6 +205,55 @@ pub fn locate(page: &Page, spec: &SpecIndex) -> PageFindings {
         }
     }
     out
+}
+
+/// The operation a readable request line names, with a note when the page's
+/// spelling had to be read generously (another method, another route prefix).
+fn operation_of<'a>(
+    spec: &'a SpecIndex,
+    line: usize,
+    method: &str,
+    target: &str,
+    notes: &mut Vec<(usize, String)>,
+) -> Option<&'a Operation> {
+    let mut route = spec.route(method, target);
+    if matches!(route, Route::NotInSpec)
+        && let Some((other, prefix)) = spec.route_under_other_prefix(method, target)
+    {
+        if let Route::Exact(op) | Route::OtherMethod(op) = other {
+            notes.push((
+                line,
+                format!(
+                    "`{method} {target}` is under `/{prefix}/`, a route prefix some \
+                     installations serve the API under; read as {} {} ({})",
+                    op.method, op.path, op.id
+                ),
+            ));
+        }
+        route = other;
+    }
+    match route {
+        Route::Exact(op) => Some(op),
+        Route::OtherMethod(op) => {
+            notes.push((
+                line,
+                format!(
+                    "the page says {method}, the spec has {} {} ({}); using {}",
+                    op.method, op.path, op.id, op.id
+                ),
+            ));
+            Some(op)
+        }
+        Route::NotInSpec => None,
+    }
+}
+
+/// At most [`QUOTED_CHARS`] of `text`, for a note.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
 }
 
 fn target_of(op: &Operation, section: Section, status: Option<u16>, example: &Example) -> Target {

@@ -2,10 +2,13 @@
 //! `toml`, written by hand so that the layout (and the header comment) stays the
 //! one a person wrote, and a harvest changes only the entries it means to.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+
+use super::work;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,10 +59,30 @@ impl Manifest {
     }
 
     /// Adds `entry`, or replaces the entry for the same file in place.
+    #[cfg(test)]
     pub fn upsert(&mut self, entry: Entry) {
-        match self.entries.iter_mut().find(|e| e.file == entry.file) {
-            Some(existing) => *existing = entry,
-            None => self.entries.push(entry),
+        self.upsert_all([entry]);
+    }
+
+    /// Adds each of `entries`, or replaces the entry for the same file in place,
+    /// finding entries by hash, so the work is linear in the number of entries.
+    pub fn upsert_all(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        let mut by_file: HashMap<String, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(n, e)| (e.file.clone(), n))
+            .collect();
+        work::add(self.entries.len());
+        for entry in entries {
+            work::add(1);
+            match by_file.get(&entry.file) {
+                Some(&n) => self.entries[n] = entry,
+                None => {
+                    by_file.insert(entry.file.clone(), self.entries.len());
+                    self.entries.push(entry);
+                }
+            }
         }
     }
 }

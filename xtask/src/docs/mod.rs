@@ -13,15 +13,22 @@ mod extract;
 mod field_check;
 mod fields;
 mod harvest;
+#[cfg(test)]
+mod hostile_tests;
 mod locate;
 mod manifest;
+#[cfg(test)]
+mod sample_pages;
 mod spec_facts;
 mod spec_index;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_new;
+mod work;
 
+use std::collections::{HashSet, VecDeque};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -95,17 +102,16 @@ pub fn run(root: &Path, args: DocsArgs) -> Result<ExitCode> {
         } => {
             let pages = collect_pages(&pages)?;
             let report = check::check(&spec, &pages)?;
-            match format {
-                OutputFormat::Text => {
-                    print!("{}", report.text());
-                    println!("{}", report.summary);
-                }
-                OutputFormat::Json => println!(
-                    "{}",
+            let printed = match format {
+                OutputFormat::Text => format!("{}{}\n", report.text(), report.summary),
+                OutputFormat::Json => format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&report.json(fail_on))
                         .expect("a JSON value serializes")
                 ),
-            }
+            };
+            // Notes, `not in the spec` lines and their JSON quote the page's URLs.
+            print!("{}", crate::redact::secrets(&printed));
             Ok(if report.summary.fails(fail_on) {
                 ExitCode::from(1)
             } else {
@@ -153,6 +159,13 @@ pub struct PageFile {
 
 const PAGE_EXTENSIONS: [&str; 6] = ["md", "mdx", "markdown", "txt", "html", "htm"];
 
+/// The largest page read, in bytes. The vendor's pages are under 100 KB; this leaves
+/// room for a whole doc version exported as one file, and stops a hostile or
+/// mistaken one (a disk image named `.txt`) with one line instead of filling memory.
+pub const MAX_PAGE_BYTES: u64 = 32 * MIB;
+
+const MIB: u64 = 1024 * 1024;
+
 /// The pages named on the command line: files as given, directories searched
 /// (README files, which describe a folder rather than document the API, skipped).
 pub fn collect_pages(args: &[PathBuf]) -> Result<Vec<PageFile>> {
@@ -161,9 +174,7 @@ pub fn collect_pages(args: &[PathBuf]) -> Result<Vec<PageFile>> {
         let meta =
             std::fs::metadata(arg).with_context(|| format!("{}: cannot read", arg.display()))?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(arg, &mut found)?;
-            found.sort();
+            let found = find_pages(arg)?;
             if found.is_empty() {
                 bail!(
                     "{}: no pages ({}) in this directory",
@@ -179,8 +190,13 @@ pub fn collect_pages(args: &[PathBuf]) -> Result<Vec<PageFile>> {
                     .replace('\\', "/");
                 pages.push(read_page(path, label)?);
             }
-        } else {
+        } else if meta.is_file() {
             pages.push(read_page(arg.clone(), arg.display().to_string())?);
+        } else {
+            bail!(
+                "{}: not a regular file or a directory (a FIFO, socket or device is not read)",
+                arg.display()
+            );
         }
     }
     if pages.is_empty() {
@@ -189,17 +205,69 @@ pub fn collect_pages(args: &[PathBuf]) -> Result<Vec<PageFile>> {
     Ok(pages)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("{}: cannot read", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("{}: cannot read", dir.display()))?
-            .path();
-        if path.is_dir() {
-            walk(&path, found)?;
-            continue;
+/// The pages under `root`, sorted, each once.
+///
+/// Symbolic links are followed, but each directory is visited once, by its canonical
+/// path (a `self -> .` link would otherwise be walked again and again, and two of them
+/// never finish), and a file reached by two paths is read once. Links are followed
+/// after every real entry, so a page keeps its real path when it has one. Only
+/// regular files are read: opening a FIFO would wait for a writer forever.
+fn find_pages(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut walk = Walk::default();
+    walk.dir(root)?;
+    while let Some(link) = walk.links.pop_front() {
+        let meta = std::fs::metadata(&link);
+        if meta.as_ref().is_ok_and(|m| m.is_dir()) {
+            walk.dir(&link)?;
+        } else {
+            walk.file(link)?;
         }
+    }
+    walk.found.sort();
+    Ok(walk.found)
+}
+
+#[derive(Default)]
+struct Walk {
+    visited_dirs: HashSet<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+    /// Symbolic links met so far, to follow once the real entries are done.
+    links: VecDeque<PathBuf>,
+    found: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path) -> Result<()> {
+        let cannot_read = || format!("{}: cannot read", dir.display());
+        if !self
+            .visited_dirs
+            .insert(dir.canonicalize().with_context(cannot_read)?)
+        {
+            return Ok(());
+        }
+        let mut entries = std::fs::read_dir(dir)
+            .with_context(cannot_read)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<Vec<_>>>()
+            .with_context(cannot_read)?;
+        entries.sort();
+        for path in entries {
+            // The entry itself, not what a link points at.
+            let kind = std::fs::symlink_metadata(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?
+                .file_type();
+            if kind.is_symlink() {
+                self.links.push_back(path);
+            } else if kind.is_dir() {
+                self.dir(&path)?;
+            } else {
+                self.file(path)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn file(&mut self, path: PathBuf) -> Result<()> {
         let name = path
             .file_name()
             .unwrap_or_default()
@@ -210,23 +278,61 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
             .unwrap_or_default()
             .to_string_lossy()
             .to_lowercase();
-        if PAGE_EXTENSIONS.contains(&ext.as_str()) && !name.starts_with("readme") {
-            found.push(path);
+        if !PAGE_EXTENSIONS.contains(&ext.as_str()) || name.starts_with("readme") {
+            return Ok(());
         }
+        // A page that cannot be read is an error (a dangling link named `.md`), but
+        // a FIFO, socket or device with a page's name is not a page.
+        let meta =
+            std::fs::metadata(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        if !meta.is_file() {
+            return Ok(());
+        }
+        let canonical = path
+            .canonicalize()
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        if self.seen_files.insert(canonical) {
+            self.found.push(path);
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 fn read_page(path: PathBuf, label: String) -> Result<PageFile> {
-    let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let too_big = |size: u64| {
+        anyhow::anyhow!(
+            "{}: {:.1} MiB, more than the {} MiB a page may have",
+            path.display(),
+            size as f64 / MIB as f64,
+            MAX_PAGE_BYTES / MIB
+        )
+    };
+    let file =
+        std::fs::File::open(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let size = file
+        .metadata()
+        .with_context(|| format!("{}: cannot read", path.display()))?
+        .len();
+    if size > MAX_PAGE_BYTES {
+        return Err(too_big(size));
+    }
+    // The limit holds even for a file that grows while it is read.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_PAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    if bytes.len() as u64 > MAX_PAGE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", path.display()))?;
     Ok(PageFile { path, label, text })
 }
 
-/// The report of `docs check` over `pages` (without the summary line), for tests.
+/// The report of `docs check` over `pages` (without the summary line), for tests,
+/// as it is printed.
 #[cfg(test)]
 pub fn check_pages(spec: &SpecIndex, pages: &[PageFile]) -> Result<(String, check::Summary)> {
     let report = check::check(spec, pages)?;
-    Ok((report.text(), report.summary))
+    Ok((crate::redact::secrets(&report.text()), report.summary))
 }

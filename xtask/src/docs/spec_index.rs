@@ -45,6 +45,12 @@ impl Operation {
     }
 }
 
+/// First path segments that some installations serve the API under instead of the
+/// spec's own (`/api`): the vendor's pages and a Postman-derived description of the
+/// API show the same operations under `/iso/mysafe/...` and the token under
+/// `/iso/oauth2/token`. Doc checks read such a path as the spec's.
+pub const OTHER_ROUTE_PREFIXES: [&str; 1] = ["iso"];
+
 /// How a request line relates to the spec.
 pub enum Route<'a> {
     /// Method and path match an operation.
@@ -109,11 +115,31 @@ impl SpecIndex {
     /// Matches a request line's method and target (`{{url}}api/mysafe/note/2`,
     /// `/api/mysafe/note/inactive[identifier]`, ...) against the operations.
     pub fn route(&self, method: &str, target: &str) -> Route<'_> {
+        self.route_segments(method, &path_segments(target), false)
+    }
+
+    /// The route of a target written under one of [`OTHER_ROUTE_PREFIXES`]
+    /// (`/iso/mysafe/password`) as if it were under the spec's own prefix, and that
+    /// other prefix; `None` when the target does not start with one.
+    pub fn route_under_other_prefix(
+        &self,
+        method: &str,
+        target: &str,
+    ) -> Option<(Route<'_>, &'static str)> {
         let segments = path_segments(target);
+        let first = segments.first()?;
+        let prefix = OTHER_ROUTE_PREFIXES
+            .into_iter()
+            .find(|p| first.eq_ignore_ascii_case(p))?;
+        Some((self.route_segments(method, &segments, true), prefix))
+    }
+
+    /// `any_prefix`: the first segment may be anything (it was checked already).
+    fn route_segments(&self, method: &str, segments: &[String], any_prefix: bool) -> Route<'_> {
         let on_path: Vec<&Operation> = self
             .operations
             .iter()
-            .filter(|op| template_matches(&op.path, &segments))
+            .filter(|op| template_matches(&op.path, segments, any_prefix))
             .collect();
         if let Some(op) = on_path.iter().find(|op| op.method == method) {
             return Route::Exact(op);
@@ -375,12 +401,18 @@ pub fn is_concrete(target: &str) -> bool {
         })
 }
 
-fn template_matches(template: &str, segments: &[String]) -> bool {
+fn template_matches(template: &str, segments: &[String], any_prefix: bool) -> bool {
     let parts: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
     parts.len() == segments.len()
-        && parts.iter().zip(segments).all(|(part, segment)| {
-            (part.starts_with('{') && part.ends_with('}')) || part.eq_ignore_ascii_case(segment)
-        })
+        && parts
+            .iter()
+            .zip(segments)
+            .enumerate()
+            .all(|(n, (part, segment))| {
+                (n == 0 && any_prefix)
+                    || (part.starts_with('{') && part.ends_with('}'))
+                    || part.eq_ignore_ascii_case(segment)
+            })
 }
 
 #[cfg(test)]

@@ -365,7 +365,7 @@ fn harvesting_the_seed_pages_reproduces_the_committed_fixtures() {
 }
 
 /// Writes `pages` (name, text) into a fresh directory with an empty manifest.
-fn harvest_fixture_dir(
+pub(super) fn harvest_fixture_dir(
     pages: &[(&str, &str)],
 ) -> (tempfile::TempDir, HarvestOptions, Vec<PageFile>) {
     let tmp = tempfile::tempdir().unwrap();
