@@ -1,18 +1,15 @@
 //! A full session (login, every kind of call, a refresh, failures) must not show any
 //! secret in its logs, its `Debug` output or its error messages.
 //!
-//! A test binary of its own: tracing caches per call site whether anyone listens, so
-//! a subscriber scoped to one test would miss events that concurrent tests in the
-//! same process registered first. Here the subscriber is global.
-
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+//! A test binary of its own, with the global subscriber of `support/logs.rs`.
 
 use std::time::Duration;
 
 use mysafe_client::{Client, ClientBuilder, Error, RetryPolicy, Secret, types};
 use mysafe_sim::{Fault, FaultKind, Sim, Target};
-use tracing_subscriber::fmt::MakeWriter;
+
+#[path = "support/logs.rs"]
+mod logs;
 
 fn builder(sim: &Sim) -> ClientBuilder {
     Client::builder()
@@ -27,26 +24,6 @@ fn builder(sim: &Sim) -> ClientBuilder {
 
 fn client(sim: &Sim) -> Client {
     builder(sim).build().unwrap()
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 const PASSWORD: &str = "pw-Zq8!correct-horse";
@@ -108,14 +85,7 @@ fn failing_answers() -> Vec<(&'static str, u16, String)> {
 
 #[tokio::test]
 async fn a_full_session_leaks_no_secret() {
-    let logs = Captured::default();
-    // Everything, the HTTP stack's own trace events included.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = logs::capture();
 
     let sim = mysafe_sim::spawn().await.unwrap();
     let client = client(&sim);
@@ -280,7 +250,7 @@ async fn a_full_session_leaks_no_secret() {
     let error = wrong.list_notes().send().await.unwrap_err();
     shown.push(format!("{error} {error:?} {wrong:?}"));
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     if std::env::var_os("SHOW_LOGS").is_some() {
         eprintln!("{logs}");
     }

@@ -4,12 +4,10 @@
 //! counting allocator, are in `tests/size_limit.rs`.)
 
 use std::collections::VecDeque;
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use mysafe_client::{Error, RetryPolicy, Secret, types};
-use tracing_subscriber::fmt::MakeWriter;
 
 use crate::builder;
 use crate::server::{Reply, Seen, Server, Stream};
@@ -20,45 +18,8 @@ const TOKEN_2: &str = "Tok3n-second-Wx7pL";
 /// With the characters that JSON and HTML escape.
 const PASSWORD: &str = r#"pw"<&>'\sEcret-41"#;
 
-/// Everything the client logged, at every level, the HTTP stack's events included.
-fn logs() -> &'static Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Captured::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(logs.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        logs
-    })
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
+fn logs() -> &'static crate::logs::Logs {
+    crate::logs::capture()
 }
 
 fn secret_client(url: &str) -> mysafe_client::Client {

@@ -4,6 +4,8 @@
 //! it once.
 
 mod hostile;
+#[path = "../support/logs.rs"]
+mod logs;
 mod rate_limits;
 mod server;
 
