@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::retry::RetryPolicy;
+use crate::route::RouteRewrite;
 use crate::session::{Credentials, Session};
 use crate::{Client, Error, Secret};
 
@@ -15,6 +16,9 @@ pub const ENV_CLIENT_ID: &str = "MYSAFE_CLIENT_ID";
 pub const ENV_CLIENT_SECRET: &str = "MYSAFE_CLIENT_SECRET";
 /// The tenant, optional.
 pub const ENV_TENANT: &str = "MYSAFE_TENANT";
+/// The environment variable [`ClientBuilder::from_env`] reads the route prefix from
+/// (optional; see [`ClientBuilder::route_prefix`]).
+pub const ENV_ROUTE_PREFIX: &str = "MYSAFE_ROUTE_PREFIX";
 
 /// The largest answer a client reads by default: 32 MiB, far more than MySafe's
 /// lists of thousands of items take.
@@ -48,6 +52,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     refresh_margin: Duration,
     max_response_size: u64,
+    route_prefix: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -69,6 +74,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("token_refresh_margin", &self.refresh_margin)
             .field("max_response_size", &self.max_response_size)
+            .field("route_prefix", &self.route_prefix)
             .finish()
     }
 }
@@ -89,6 +95,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             refresh_margin: Duration::from_secs(60),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            route_prefix: None,
         }
     }
 }
@@ -101,7 +108,7 @@ impl ClientBuilder {
     }
 
     /// A builder filled from `MYSAFE_URL`, `MYSAFE_CLIENT_ID`,
-    /// `MYSAFE_CLIENT_SECRET` and, if set, `MYSAFE_TENANT`. Fails with the name of
+    /// `MYSAFE_CLIENT_SECRET` and, if set, `MYSAFE_TENANT` and `MYSAFE_ROUTE_PREFIX`. Fails with the name of
     /// the first variable that is missing or not Unicode (never with its value).
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var_os(name))
@@ -130,6 +137,9 @@ impl ClientBuilder {
             .client_secret(client_secret);
         if let Some(tenant) = var(ENV_TENANT, false)?.filter(|t| !t.is_empty()) {
             builder = builder.tenant(tenant);
+        }
+        if let Some(prefix) = var(ENV_ROUTE_PREFIX, false)?.filter(|p| !p.is_empty()) {
+            builder = builder.route_prefix(prefix);
         }
         Ok(builder)
     }
@@ -217,6 +227,26 @@ impl ClientBuilder {
         self
     }
 
+    /// The route prefix the installation serves MySafe under: `/api` (the spec's
+    /// own, the default) or another of [`crate::spec::ROUTE_PREFIXES`], such as
+    /// `/iso`. Every call, the token request included, goes under it; a prefix the
+    /// spec does not list fails [`build`](Self::build).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), mysafe_client::Error> {
+    /// let client = mysafe_client::Client::builder()
+    ///     .base_url("https://tenant.senhasegura.com")
+    ///     .client_id("my-app")
+    ///     .client_secret("s3cr3t")
+    ///     .route_prefix("/iso")
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn route_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.route_prefix = Some(prefix.into());
+        self
+    }
+
     /// How long before its expiry a token is replaced (at most half its lifetime).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
@@ -231,6 +261,10 @@ impl ClientBuilder {
                 .as_deref()
                 .ok_or_else(|| Error::Config("base URL is not set".to_owned()))?,
         )?;
+        let route = match &self.route_prefix {
+            Some(prefix) => RouteRewrite::new(&base_url, prefix)?,
+            None => None,
+        };
         let fixed = self.bearer_token.filter(|token| !token.expose().is_empty());
         let client_id = self.client_id.filter(|id| !id.is_empty());
         let client_secret = self
@@ -270,6 +304,7 @@ impl ClientBuilder {
             self.refresh_margin,
             self.timeout,
             self.max_response_size,
+            route,
         )?;
         Ok(Client::new_with_client(&base_url, http, session))
     }

@@ -141,6 +141,9 @@ pub const OPERATIONS: &[Operation] = &[
         errors: &[400, 401, 403, 404, 429, 500, 502, 503, 504],
     },
 ];
+/// The route prefixes MySafe is served under (`x-route-prefixes`); every
+/// path of the spec is written under the first.
+pub const ROUTE_PREFIXES: &[&str] = &["/api", "/iso"];
 /// Every property name the spec marks `format: password`, sorted.
 pub const SECRET_PROPERTIES: &[&str] = &[
     "access_token",

@@ -71,6 +71,9 @@ fn call<'a>(
         // The clock is only read when a subscriber listens.
         let started = (!span.is_disabled()).then(std::time::Instant::now);
         let session = client.inner();
+        if let Some(route) = &session.shared.route {
+            route.apply(request.url_mut());
+        }
         let sent = SentBody::of(&request);
         // An operation the table does not know (none, as the table and the client
         // are generated from one spec) gets the safe reading: a bearer, no retry.

@@ -34,12 +34,14 @@ mod hooks;
 mod identifier;
 mod outcome;
 mod retry;
+mod route;
 mod secret;
 mod session;
 pub mod spec;
 
 pub use config::{
-    ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT, ENV_URL,
+    ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ROUTE_PREFIX,
+    ENV_TENANT, ENV_URL,
 };
 pub use error::{ApiCode, AuthFailure, Error, GatewayKind};
 pub use generated_client::*;

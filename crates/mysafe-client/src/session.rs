@@ -16,6 +16,7 @@ use reqwest::header::HeaderValue;
 use tokio::time::Instant;
 
 use crate::retry::{RetryPolicy, later};
+use crate::route::RouteRewrite;
 use crate::{Error, Secret, types};
 
 /// Per-client state behind the generated [`crate::Client`]: who logs in, the token
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) request_timeout: Duration,
     /// The largest answer body read, in bytes.
     pub(crate) max_response_size: u64,
+    /// Moves every path to the route prefix the builder chose, if not the spec's.
+    pub(crate) route: Option<RouteRewrite>,
 }
 
 pub(crate) struct Credentials {
@@ -54,6 +57,7 @@ impl Session {
         refresh_margin: Duration,
         request_timeout: Duration,
         max_response_size: u64,
+        route: Option<RouteRewrite>,
     ) -> Result<Self, Error> {
         let fixed = fixed_token
             .map(|token| {
@@ -70,6 +74,7 @@ impl Session {
                 fixed,
                 request_timeout,
                 max_response_size,
+                route,
             }),
             retry,
         })
@@ -409,6 +414,7 @@ mod tests {
             Duration::from_secs(60),
             Duration::from_secs(30),
             crate::config::DEFAULT_MAX_RESPONSE_SIZE,
+            None,
         )
         .unwrap();
         let text = format!("{session:?}");

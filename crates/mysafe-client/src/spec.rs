@@ -4,9 +4,10 @@
 //! (`generated_spec.rs`), never written by hand: which operations may be retried
 //! after an ambiguous failure (`x-idempotent`), which statuses each operation
 //! documents, which need a bearer token, and which properties hold secrets
-//! (`format: password`).
+//! (`format: password`), and the route prefixes MySafe is served under
+//! (`x-route-prefixes`).
 
-pub use crate::generated_spec::{OPERATIONS, SECRET_PROPERTIES};
+pub use crate::generated_spec::{OPERATIONS, ROUTE_PREFIXES, SECRET_PROPERTIES};
 
 /// What the spec says about one operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

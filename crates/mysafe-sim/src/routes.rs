@@ -1,6 +1,7 @@
 //! Which operation of the spec a method and path name, as the gateway routes them.
 
 use hyper::Method;
+use mysafe_client::spec::ROUTE_PREFIXES;
 
 /// The three kinds of MySafe item; each has the same six operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,39 +65,23 @@ impl Route {
     }
 }
 
-/// The route prefixes the gateway serves MySafe under. `/api` is the one the spec's
-/// paths use; some installations also serve every operation and the token endpoint
-/// under `/iso` (a 3.32 page shows `GET /iso/mysafe/password`, the A2A pages
-/// `/iso/oauth2/token`), so the simulator answers both alike.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prefix {
-    Api,
-    Iso,
+/// The route prefix of a path: one of the spec's `x-route-prefixes`
+/// ([`mysafe_client::spec::ROUTE_PREFIXES`]: `/api`, the one the spec's paths use,
+/// and `/iso`, which some installations also serve every operation and the token
+/// endpoint under), so the simulator answers them all alike.
+fn prefix_of(segment: &str) -> Option<&'static str> {
+    ROUTE_PREFIXES
+        .iter()
+        .copied()
+        .find(|prefix| prefix.strip_prefix('/') == Some(segment))
 }
 
-impl Prefix {
-    /// The prefix as it starts a path, e.g. `/iso`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Prefix::Api => "/api",
-            Prefix::Iso => "/iso",
-        }
-    }
-
-    fn from_segment(segment: &str) -> Option<Self> {
-        match segment {
-            "api" => Some(Prefix::Api),
-            "iso" => Some(Prefix::Iso),
-            _ => None,
-        }
-    }
-}
-
-/// Routes a request as `openapi/mysafe.yaml` lays the paths out, under either
-/// [`Prefix`]; `None` is what Kong answers 404 "no Route matched with those values".
-pub fn route(method: &Method, path: &str) -> Option<(Prefix, Route)> {
+/// Routes a request as `openapi/mysafe.yaml` lays the paths out, under any
+/// route prefix (returned with the route); `None` is what Kong answers 404 "no Route
+/// matched with those values".
+pub fn route(method: &Method, path: &str) -> Option<(&'static str, Route)> {
     let mut segments = path.strip_prefix('/')?.split('/');
-    let prefix = Prefix::from_segment(segments.next()?)?;
+    let prefix = prefix_of(segments.next()?)?;
     let segments: Vec<&str> = segments.collect();
     let route = match segments.as_slice() {
         ["oauth2", "token"] if method == Method::POST => Route::Token,
@@ -168,10 +153,10 @@ mod tests {
         ];
         for (method, path, id) in cases {
             let method: Method = method.parse().unwrap();
-            let iso = path.replacen("/api/", "/iso/", 1);
-            for (prefix, path) in [(Prefix::Api, path), (Prefix::Iso, iso.as_str())] {
-                let routed = route(&method, path).unwrap_or_else(|| panic!("{method} {path}"));
-                assert_eq!(routed.0, prefix, "{method} {path}");
+            for prefix in ROUTE_PREFIXES {
+                let path = path.replacen("/api/", &format!("{prefix}/"), 1);
+                let routed = route(&method, &path).unwrap_or_else(|| panic!("{method} {path}"));
+                assert_eq!(routed.0, *prefix, "{method} {path}");
                 assert_eq!(routed.1.operation_id(), id, "{method} {path}");
             }
         }

@@ -240,7 +240,7 @@ async fn handle(
         let nth = stats.record(
             routed
                 .as_ref()
-                .map(|(prefix, route)| (prefix.as_str(), route.operation_id())),
+                .map(|(prefix, route)| (*prefix, route.operation_id())),
         );
         lock(&state.faults).take(nth, operation)
     };

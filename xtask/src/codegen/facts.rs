@@ -16,6 +16,9 @@ use serde_json::Value;
 /// The extension every operation must carry, `true` or `false`.
 pub const IDEMPOTENT: &str = "x-idempotent";
 
+/// The document's list of route prefixes; every path starts with the first.
+pub const ROUTE_PREFIXES: &str = "x-route-prefixes";
+
 /// The schema every error answer decodes as: the hooks decode error bodies with
 /// `types::ErrorBody`.
 const ERROR_SCHEMA: &str = "#/components/schemas/ErrorBody";
@@ -41,6 +44,7 @@ struct Operation {
 pub fn generate(openapi: &OpenAPI) -> Result<String> {
     let operations = operations(openapi)?;
     let secrets = secret_properties(openapi)?;
+    let prefixes = route_prefixes(openapi)?;
     let rows = operations.iter().map(|op| {
         let Operation {
             id,
@@ -65,6 +69,10 @@ pub fn generate(openapi: &OpenAPI) -> Result<String> {
 
         /// Every operation of the spec, sorted by id.
         pub const OPERATIONS: &[Operation] = &[#(#rows),*];
+
+        /// The route prefixes MySafe is served under (`x-route-prefixes`); every
+        /// path of the spec is written under the first.
+        pub const ROUTE_PREFIXES: &[&str] = &[#(#prefixes),*];
 
         /// Every property name the spec marks `format: password`, sorted.
         pub const SECRET_PROPERTIES: &[&str] = &[#(#secrets),*];
@@ -176,6 +184,44 @@ fn check_error_schema(
         }
     }
     Ok(())
+}
+
+/// `x-route-prefixes`: one-segment prefixes (`/api`), the first of which starts
+/// every path of the spec.
+fn route_prefixes(openapi: &OpenAPI) -> Result<Vec<String>> {
+    let list = match openapi.extensions.get(ROUTE_PREFIXES) {
+        Some(Value::Array(list)) if !list.is_empty() => list,
+        Some(_) => bail!("`{ROUTE_PREFIXES}` must be a non-empty list of prefixes such as /api"),
+        None => bail!(
+            "the document has no `{ROUTE_PREFIXES}`; list the route prefixes, the paths' own first"
+        ),
+    };
+    let mut prefixes: Vec<String> = Vec::new();
+    for item in list {
+        let prefix = item.as_str().unwrap_or_default();
+        let segment = prefix.strip_prefix('/').unwrap_or_default();
+        if segment.is_empty()
+            || !segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            bail!("`{ROUTE_PREFIXES}`: {item} is not one path segment such as /api");
+        }
+        if prefixes.iter().any(|p| p == prefix) {
+            bail!("`{ROUTE_PREFIXES}`: {prefix} is listed twice");
+        }
+        prefixes.push(prefix.to_owned());
+    }
+    let own = format!("{}/", prefixes[0]);
+    if let Some(path) = openapi
+        .paths
+        .paths
+        .keys()
+        .find(|path| !path.starts_with(&own))
+    {
+        bail!("path {path} does not start with {own}, the first of `{ROUTE_PREFIXES}`");
+    }
+    Ok(prefixes)
 }
 
 /// The names of every property whose schema says `format: password`, anywhere in
@@ -297,6 +343,35 @@ components:
         let client = super::super::generate(&openapi).unwrap();
         assert!(client.contains(r#"operation_id: "get_password_history""#));
         assert!(client.contains("pub fn get_password_history(&self)"));
+    }
+
+    #[test]
+    fn route_prefixes_come_from_the_spec_and_start_every_path() {
+        assert_eq!(route_prefixes(&real()).unwrap(), ["/api", "/iso"]);
+        let text = super::super::tests::spec_text();
+        let cases = [
+            (
+                text.replacen("x-route-prefixes:\n  - /api\n  - /iso\n", "", 1),
+                "the document has no `x-route-prefixes`; list the route prefixes, the paths' own first",
+            ),
+            (
+                text.replacen("  - /api\n  - /iso\n", "  - /iso\n  - /api\n", 1),
+                "does not start with /iso/, the first of `x-route-prefixes`",
+            ),
+            (
+                text.replacen("  - /iso\n", "  - /iso/v2\n", 1),
+                "\"/iso/v2\" is not one path segment such as /api",
+            ),
+            (
+                text.replacen("  - /iso\n", "  - /api\n", 1),
+                "/api is listed twice",
+            ),
+        ];
+        for (changed, expected) in cases {
+            assert_ne!(changed, text, "the case must change the spec");
+            let error = generate(&spec::parse(&changed).unwrap().openapi).unwrap_err();
+            assert!(error.to_string().contains(expected), "{error}");
+        }
     }
 
     #[test]

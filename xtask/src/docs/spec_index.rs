@@ -14,6 +14,9 @@ pub struct SpecIndex {
     /// The spec as written, for the checks that read OpenAPI itself (`spec_facts`).
     raw: Value,
     operations: Vec<Operation>,
+    /// The first path segments of the spec's `x-route-prefixes` other than its
+    /// own (`iso`): some installations serve the API under them as well.
+    other_prefixes: Vec<String>,
     /// `components/schemas`, converted to JSON Schema, for `$ref`s to point at.
     defs: Value,
     /// Compiled validators by schema text: compiling one is the slow part.
@@ -44,12 +47,6 @@ impl Operation {
             .find(|s| (200..300).contains(s))
     }
 }
-
-/// First path segments that some installations serve the API under instead of the
-/// spec's own (`/api`): the vendor's pages and a Postman-derived description of the
-/// API show the same operations under `/iso/mysafe/...` and the token under
-/// `/iso/oauth2/token`. Doc checks read such a path as the spec's.
-pub const OTHER_ROUTE_PREFIXES: [&str; 1] = ["iso"];
 
 /// How a request line relates to the spec.
 pub enum Route<'a> {
@@ -87,9 +84,21 @@ impl SpecIndex {
                     .push(operation(raw, id, method, path, op).with_context(|| id.to_owned())?);
             }
         }
+        // The first entry is the prefix the paths are written under; `cargo xtask
+        // codegen` checks the list, so a missing or odd one reads as "no other".
+        let other_prefixes = raw
+            .get("x-route-prefixes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .skip(1)
+            .filter_map(Value::as_str)
+            .map(|prefix| prefix.trim_start_matches('/').to_owned())
+            .collect();
         Ok(Self {
             raw: raw.clone(),
             operations,
+            other_prefixes,
             defs: Value::Object(defs),
             validators: Mutex::default(),
         })
@@ -118,18 +127,19 @@ impl SpecIndex {
         self.route_segments(method, &path_segments(target), false)
     }
 
-    /// The route of a target written under one of [`OTHER_ROUTE_PREFIXES`]
+    /// The route of a target written under another of the spec's `x-route-prefixes`
     /// (`/iso/mysafe/password`) as if it were under the spec's own prefix, and that
     /// other prefix; `None` when the target does not start with one.
     pub fn route_under_other_prefix(
         &self,
         method: &str,
         target: &str,
-    ) -> Option<(Route<'_>, &'static str)> {
+    ) -> Option<(Route<'_>, &str)> {
         let segments = path_segments(target);
         let first = segments.first()?;
-        let prefix = OTHER_ROUTE_PREFIXES
-            .into_iter()
+        let prefix = self
+            .other_prefixes
+            .iter()
             .find(|p| first.eq_ignore_ascii_case(p))?;
         Some((self.route_segments(method, &segments, true), prefix))
     }

@@ -315,3 +315,60 @@ fn calls_can_be_spawned() {
     let call = client.disable_password().identifier(1).send();
     send(&call);
 }
+
+/// A client built with `route_prefix("/iso")` sends every call there, the token
+/// request included, and nothing under the spec's own `/api`.
+#[tokio::test]
+async fn every_call_goes_under_the_chosen_route_prefix() {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = crate::builder(&sim).route_prefix("/iso").build().unwrap();
+
+    let created = client
+        .create_note()
+        .body(
+            types::CreateNoteRequest::builder()
+                .name("iso-note")
+                .note(Secret::new("body")),
+        )
+        .send()
+        .await
+        .unwrap();
+    let identifier = created.into_inner().note_entity.identifier;
+    client
+        .get_note()
+        .identifier(identifier.clone())
+        .send()
+        .await
+        .unwrap();
+    let disabled = client
+        .disable_note()
+        .identifier(identifier)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.outcome(), Outcome::Changed);
+    client.list_notes().send().await.unwrap();
+
+    let stats = sim.stats();
+    assert_eq!(stats.by_prefix.get("/iso"), Some(&5), "{stats:?}");
+    assert_eq!(stats.by_prefix.get("/api"), None, "{stats:?}");
+    assert_eq!(stats.token_requests, 1);
+    assert_eq!(seen(&sim, "disable_note"), 1);
+}
+
+#[test]
+fn a_route_prefix_the_spec_does_not_list_is_refused() {
+    let error = mysafe_client::Client::builder()
+        .base_url("https://h")
+        .client_id("app")
+        .client_secret("s")
+        .route_prefix("/v2")
+        .build()
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(r#"route prefix "/v2" is not one"#),
+        "{error}"
+    );
+}
