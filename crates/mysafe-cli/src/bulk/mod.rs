@@ -1,0 +1,1 @@
+//! Bulk enable/disable: see issue 11.

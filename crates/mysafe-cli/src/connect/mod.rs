@@ -1,0 +1,1 @@
+//! Credentials and profiles: see issue 11.
