@@ -214,3 +214,47 @@ impl fmt::Display for Missing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_give_their_kind_and_never_a_custom_payload() {
+        let path = Path::new("/etc/mysafe/prod.secret");
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            ConnectError::unreadable("client secret file", path, &denied).to_string(),
+            "cannot read client secret file /etc/mysafe/prod.secret: permission denied"
+        );
+        let custom = io::Error::other("payload-secret-value");
+        let message = ConnectError::unreadable("config file", path, &custom).to_string();
+        assert!(!message.contains("payload-secret-value"), "{message}");
+    }
+
+    #[test]
+    fn the_clients_config_error_keeps_its_message() {
+        let error = ConnectError::from(mysafe_client::Error::Config(
+            "base URL is not set".to_owned(),
+        ));
+        assert_eq!(error.to_string(), "base URL is not set");
+    }
+
+    #[test]
+    fn an_unknown_profile_in_a_file_without_profiles_says_so() {
+        let error = ConnectError::UnknownProfile {
+            profile: "stage".into(),
+            path: PathBuf::from("/c.toml"),
+            known: Vec::new(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "unknown profile \"stage\" in /c.toml (it has no profiles)"
+        );
+        let error = ConnectError::NoConfigFile {
+            profile: "stage".into(),
+            path: None,
+        };
+        assert!(error.to_string().contains("pass --config FILE"), "{error}");
+    }
+}
