@@ -63,6 +63,10 @@ pub(crate) fn read_secret_file(
 
 /// The client secret from the first line of `input` (stdin). Reads byte by byte up
 /// to the newline and no further, so nothing after the line is consumed.
+#[expect(
+    clippy::unbuffered_bytes,
+    reason = "a buffer would consume stdin past the secret's line; std's stdin buffers anyway"
+)]
 pub(crate) fn read_secret_line(input: impl Read) -> Result<Secret, ConnectError> {
     const WHAT: &str = "client secret from";
     let stdin = Path::new("stdin");

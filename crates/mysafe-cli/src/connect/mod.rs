@@ -88,7 +88,7 @@ pub const ENV_PROFILE: &str = "MYSAFE_PROFILE";
 ///
 /// No option takes the client secret itself as its value.
 #[derive(clap::Args, Debug, Clone, Default)]
-#[command(next_help_heading = "Connection options")]
+#[command(next_help_heading = "Connection options", about = None, long_about = None)]
 pub struct ConnectionArgs {
     /// The profile of the config file to use [default: default]
     #[arg(long, value_name = "NAME", env = ENV_PROFILE, value_parser = NonEmptyStringValueParser::new())]
@@ -97,8 +97,13 @@ pub struct ConnectionArgs {
     /// ~/.config/mysafe/config.toml]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The installation's URL, e.g. https://tenant.senhasegura.com [env: MYSAFE_URL]
-    #[arg(long, value_name = "URL", value_parser = NonEmptyStringValueParser::new())]
+    /// The installation's URL (`--help` shows an example).
+    #[arg(
+        long,
+        value_name = "URL",
+        value_parser = NonEmptyStringValueParser::new(),
+        help = "The installation's URL, e.g. https://tenant.senhasegura.com [env: MYSAFE_URL]"
+    )]
     pub url: Option<String>,
     /// The application's client id [env: MYSAFE_CLIENT_ID]
     #[arg(long, value_name = "ID", value_parser = NonEmptyStringValueParser::new())]

@@ -746,3 +746,28 @@ fn clap_refuses_two_secret_sources_empty_values_and_zero_timeouts() {
     assert!(!cli.connection.reads_stdin());
     Cli::command().debug_assert();
 }
+
+#[test]
+fn help_groups_the_options_and_keeps_the_parents_about() {
+    /// The parent's own about.
+    #[derive(Parser, Debug)]
+    struct Parent {
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    }
+    let help = Parent::command().render_long_help().to_string();
+    assert!(help.starts_with("The parent's own about"), "{help}");
+    assert!(help.contains("Connection options:"), "{help}");
+    for name in [
+        ENV_URL,
+        ENV_CLIENT_ID,
+        ENV_CLIENT_SECRET,
+        ENV_TENANT,
+        ENV_ROUTE_PREFIX,
+        ENV_PROFILE,
+    ] {
+        assert!(help.contains(name), "{name} missing from {help}");
+    }
+    // The struct's own doc comment is for developers, not for --help.
+    assert!(!help.contains("TOP-LEVEL"), "{help}");
+}
