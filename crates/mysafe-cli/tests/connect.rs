@@ -303,3 +303,37 @@ async fn a_world_readable_config_warns_and_still_connects() {
         .await
         .expect("list_passwords succeeds");
 }
+
+/// The variable that tells `mysafe_profile_is_read_by_clap` it runs as the child.
+const CHILD: &str = "MYSAFE_CLI_CONNECT_TEST_CHILD";
+
+#[test]
+fn mysafe_profile_is_read_by_clap() {
+    // The variable must be in the process's environment before clap parses, and
+    // setting it here would race the other tests: the test runs itself again as a
+    // child process with the variable set, and the child checks the parse.
+    match std::env::var(CHILD).as_deref() {
+        Ok("named") => {
+            assert_eq!(parse(&[]).profile.as_deref(), Some("from-env"));
+            assert_eq!(
+                parse(&["--profile", "from-flag"]).profile.as_deref(),
+                Some("from-flag")
+            );
+        }
+        // `MYSAFE_PROFILE=` parses (the resolution then takes the default).
+        Ok("empty") => assert_eq!(parse(&[]).profile.as_deref().unwrap_or(""), ""),
+        _ => {
+            for (case, value) in [("named", "from-env"), ("empty", "")] {
+                let output = std::process::Command::new(std::env::current_exe().unwrap())
+                    .args(["--exact", "mysafe_profile_is_read_by_clap", "--nocapture"])
+                    .env(CHILD, case)
+                    .env("MYSAFE_PROFILE", value)
+                    .output()
+                    .unwrap();
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                assert!(output.status.success(), "{case}: {stdout}");
+                assert!(stdout.contains("1 passed"), "{case}: {stdout}");
+            }
+        }
+    }
+}

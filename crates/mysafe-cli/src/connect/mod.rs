@@ -91,7 +91,9 @@ pub const ENV_PROFILE: &str = "MYSAFE_PROFILE";
 #[command(next_help_heading = "Connection options", about = None, long_about = None)]
 pub struct ConnectionArgs {
     /// The profile of the config file to use [default: default]
-    #[arg(long, value_name = "NAME", env = ENV_PROFILE, value_parser = NonEmptyStringValueParser::new())]
+    // No NonEmptyStringValueParser here: clap passes `MYSAFE_PROFILE=` on as an
+    // empty value, and an empty variable counts as unset, as the others do.
+    #[arg(long, value_name = "NAME", env = ENV_PROFILE)]
     pub profile: Option<String>,
     /// The config file [default: $XDG_CONFIG_HOME/mysafe/config.toml, else
     /// ~/.config/mysafe/config.toml]

@@ -237,7 +237,8 @@ impl ConnectionArgs {
     ) -> Result<(String, bool), ConnectError> {
         // clap fills `profile` from MYSAFE_PROFILE too; the lookup here makes the
         // same precedence hold for arguments built without clap.
-        match first(self.profile.clone(), || env.text(ENV_PROFILE), None)? {
+        let flag = self.profile.clone().filter(|name| !name.is_empty());
+        match first(flag, || env.text(ENV_PROFILE), None)? {
             Some(name) => Ok((name, true)),
             None => Ok((DEFAULT_PROFILE.to_owned(), false)),
         }

@@ -345,6 +345,13 @@ fn profile_choice_flag_then_variable_then_default() {
     };
     let settings = home.resolve(&by_flag, &[(ENV_PROFILE, "prod")]).unwrap();
     assert_eq!(settings.url, "https://profile.example.com");
+    // clap hands `MYSAFE_PROFILE=` on as an empty --profile: the default then.
+    let empty = ConnectionArgs {
+        profile: Some(String::new()),
+        ..ConnectionArgs::default()
+    };
+    let settings = home.resolve(&empty, &[(ENV_PROFILE, "")]).unwrap();
+    assert_eq!(settings.url, "https://profile.example.com");
 }
 
 #[test]
