@@ -371,6 +371,28 @@ ca_cert = "certs/root.pem"
     }
 
     #[test]
+    fn a_key_or_profile_given_twice_is_an_error_at_its_second_line() {
+        let error = error_of(
+            "[profiles.prod]\nclient_secret = \"first-secret\"\nclient_secret = \"second-secret\"\n",
+        );
+        assert!(error.contains("TOML syntax error at line 3"), "{error}");
+        assert!(!error.contains("-secret"), "{error}");
+        let error = error_of("[profiles.prod]\nurl = \"https://a\"\n[profiles.prod]\n");
+        assert!(error.contains("TOML syntax error at line 3"), "{error}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = format!(
+            "[profiles.prod]\nurl = {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let error = error_of(&text);
+        assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
     fn unknown_keys_are_errors_naming_key_profile_and_line() {
         let error = error_of("[profiles.prod]\nurl = \"https://x\"\nclent_id = \"app\"\n");
         assert_eq!(
