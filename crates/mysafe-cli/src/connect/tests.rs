@@ -778,3 +778,32 @@ fn help_groups_the_options_and_keeps_the_parents_about() {
     // The struct's own doc comment is for developers, not for --help.
     assert!(!help.contains("TOP-LEVEL"), "{help}");
 }
+
+#[test]
+fn the_options_sit_beside_subcommands_that_have_the_same_flags() {
+    // The generated list commands have a `--url` filter (and could have others of
+    // these names): on the top-level command only, the two never meet.
+    use clap::{Arg, Args, Command, FromArgMatches};
+    let list = Command::new("list")
+        .arg(Arg::new("url").long("url"))
+        .arg(Arg::new("timeout").long("timeout"));
+    let top = ConnectionArgs::augment_args(Command::new("mysafe")).subcommand(list);
+    top.clone().debug_assert();
+    let matches = top
+        .try_get_matches_from([
+            "mysafe",
+            "--url",
+            "https://top.example.com",
+            "list",
+            "--url",
+            "filter-value",
+        ])
+        .unwrap();
+    let args = ConnectionArgs::from_arg_matches(&matches).unwrap();
+    assert_eq!(args.url.as_deref(), Some("https://top.example.com"));
+    let (_, list) = matches.subcommand().unwrap();
+    assert_eq!(
+        list.get_one::<String>("url").map(String::as_str),
+        Some("filter-value")
+    );
+}
