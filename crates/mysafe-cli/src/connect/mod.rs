@@ -49,7 +49,9 @@
 //! Every key is optional in the file (a setting may come from a flag or the
 //! environment instead). `~` at the start of a path is the home directory; a
 //! relative path is taken from the config file's directory. Timeouts are whole
-//! seconds from 1 to 86400.
+//! seconds from 1 to 86400; a timeout longer than the client's retry deadline (60 s
+//! for a call and its retries) lengthens that deadline to it, so that one attempt
+//! can take all of it.
 //!
 //! The file is checked strictly, because typos in a security tool should be loud:
 //! an unknown key, a value of the wrong type, or both `client_secret` and

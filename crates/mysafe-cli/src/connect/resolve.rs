@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mysafe_client::{
-    Client, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ROUTE_PREFIX, ENV_TENANT, ENV_URL, Secret,
+    Client, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ROUTE_PREFIX, ENV_TENANT, ENV_URL, RetryPolicy,
+    Secret,
 };
 
 use super::config_file::{ConfigFile, Profile};
@@ -73,6 +74,9 @@ impl Settings {
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
+        if let Some(policy) = self.timeout.and_then(policy_for_timeout) {
+            builder = builder.retry_policy(policy);
+        }
         if let Some(timeout) = self.connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
@@ -91,6 +95,18 @@ impl Settings {
             (error, _) => ConnectError::from(error),
         })
     }
+}
+
+/// The client's default retry policy with a deadline long enough for one whole
+/// attempt of `timeout`, or `None` when the default's deadline already is. The
+/// deadline bounds a call and its retries, attempts included, so without this
+/// `--timeout 120` would end every attempt at the default's 60 s.
+fn policy_for_timeout(timeout: Duration) -> Option<RetryPolicy> {
+    let policy = RetryPolicy::default();
+    (timeout > policy.deadline).then(|| RetryPolicy {
+        deadline: timeout,
+        ..policy
+    })
 }
 
 /// The environment as the resolution sees it: a lookup, so tests need not touch the
@@ -335,4 +351,26 @@ fn read_ca_cert(path: PathBuf) -> Result<CaCert, ConnectError> {
         ));
     }
     Ok(CaCert { path, pem })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_longer_than_the_default_deadline_moves_the_deadline() {
+        let default = RetryPolicy::default();
+        assert_eq!(policy_for_timeout(Duration::from_secs(30)), None);
+        assert_eq!(policy_for_timeout(default.deadline), None);
+        let policy = policy_for_timeout(Duration::from_secs(120)).unwrap();
+        assert_eq!(policy.deadline, Duration::from_secs(120));
+        assert_eq!(
+            RetryPolicy {
+                deadline: default.deadline,
+                ..policy
+            },
+            default,
+            "only the deadline changes"
+        );
+    }
 }
