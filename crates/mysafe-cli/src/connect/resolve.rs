@@ -103,7 +103,7 @@ impl Settings {
 /// `--timeout 120` would end every attempt at the default's 60 s.
 fn policy_for_timeout(timeout: Duration) -> Option<RetryPolicy> {
     let policy = RetryPolicy::default();
-    (timeout > policy.deadline).then(|| RetryPolicy {
+    (timeout > policy.deadline).then_some(RetryPolicy {
         deadline: timeout,
         ..policy
     })
