@@ -26,7 +26,7 @@ pub enum JsonBodyError {
         /// The file's path, or "stdin".
         source_name: String,
         /// What is wrong, without the value.
-        what: &'static str,
+        what: String,
         /// 1-based line of the problem.
         line: usize,
         /// 1-based column of the problem.
@@ -65,16 +65,29 @@ fn parse<T: DeserializeOwned>(text: &str, source_name: String) -> Result<T, Json
     serde_json::from_str(text).map_err(|e| JsonBodyError::Parse {
         source_name,
         what: match e.classify() {
-            serde_json::error::Category::Syntax => "not valid JSON",
-            serde_json::error::Category::Eof => "cut short",
-            serde_json::error::Category::Data => {
-                "not a body of the operation's shape (a field is missing or of the wrong type)"
-            }
-            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "not valid JSON".to_owned(),
+            serde_json::error::Category::Eof => "cut short".to_owned(),
+            serde_json::error::Category::Data => match missing_field(&e) {
+                Some(field) => format!("missing the required field `{field}`"),
+                None => {
+                    "not a body of the operation's shape (a field of the wrong type)".to_owned()
+                }
+            },
+            serde_json::error::Category::Io => "unreadable".to_owned(),
         },
         line: e.line(),
         column: e.column(),
     })
+}
+
+/// The field of serde's "missing field `name`": a name from the request type,
+/// never from the input, so it may be shown.
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let rest = message.strip_prefix("missing field `")?;
+    let name = &rest[..rest.find('`')?];
+    let is_identifier = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    is_identifier.then(|| name.to_owned())
 }
 
 #[cfg(test)]
@@ -93,6 +106,19 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("line 3"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let text = r#"{"password": "hunter2-secret"}"#;
+        let error = parse::<mysafe_client::types::CreatePasswordRequest>(text, "b.json".into())
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("the JSON body in b.json is missing the required field `"),
+            "{message}"
+        );
+        assert!(!message.contains("hunter2"), "{message}");
     }
 
     #[test]
