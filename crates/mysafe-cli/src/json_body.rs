@@ -69,9 +69,8 @@ fn parse<T: DeserializeOwned>(text: &str, source_name: String) -> Result<T, Json
             serde_json::error::Category::Eof => "cut short".to_owned(),
             serde_json::error::Category::Data => match missing_field(&e) {
                 Some(field) => format!("missing the required field `{field}`"),
-                None => {
-                    "not a body of the operation's shape (a field of the wrong type)".to_owned()
-                }
+                None => "not a body of the operation's shape (a field of the wrong type or value)"
+                    .to_owned(),
             },
             serde_json::error::Category::Io => "unreadable".to_owned(),
         },
