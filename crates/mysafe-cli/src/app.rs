@@ -110,7 +110,7 @@ pub fn command() -> Command {
                 .long("format")
                 .global(true)
                 .value_parser(clap::value_parser!(Format))
-                .help("Output format [default: table on a terminal, json otherwise]"),
+                .help("Output format [default: table on a terminal, otherwise json (jsonl for the results of enable and disable)]"),
         )
         .arg(
             Arg::new("reveal")
@@ -233,10 +233,9 @@ fn bulk_examples(noun: &str, verb: &str) -> String {
 
 /// Runs the parsed command line and says how it ended.
 pub async fn run(matches: &ArgMatches) -> Status {
+    let chosen_format = matches.get_one::<Format>("format").copied();
     let style = Style {
-        format: matches
-            .get_one::<Format>("format")
-            .copied()
+        format: chosen_format
             .unwrap_or_else(|| Format::default_for(std::io::stdout().is_terminal())),
         reveal: matches.get_flag("reveal"),
         field: matches.get_one::<String>("field").cloned(),
@@ -280,7 +279,16 @@ pub async fn run(matches: &ArgMatches) -> Status {
         let Some(client) = connect(&connection_args) else {
             return Status::Local;
         };
-        return run_bulk(&client, resource, action, &args, style.format).await;
+        // A bulk run's results stream, one line per item: JSON Lines when not on a
+        // terminal and no format was asked.
+        let format = chosen_format.unwrap_or_else(|| {
+            if std::io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Jsonl
+            }
+        });
+        return run_bulk(&client, resource, action, &args, format).await;
     }
     if let Err(status) = one_stdin_reader(&stdin_readers(&connection_args, verb_matches)) {
         return status;
