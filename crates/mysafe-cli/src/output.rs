@@ -211,7 +211,11 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
-/// A list as columns: one per field seen in any entry, in order of first sight.
+/// The field every item operation takes back as its path's ID: first column.
+const IDENTIFIER: &str = "identifier";
+
+/// A list as columns: one per field seen in any entry, `identifier` first, the
+/// others in order of first sight.
 fn print_columns(out: &mut impl Write, items: &[Value]) -> io::Result<()> {
     let mut columns: Vec<&str> = Vec::new();
     for item in items {
@@ -220,6 +224,9 @@ fn print_columns(out: &mut impl Write, items: &[Value]) -> io::Result<()> {
                 columns.push(name);
             }
         }
+    }
+    if let Some(at) = columns.iter().position(|name| *name == IDENTIFIER) {
+        columns[..=at].rotate_right(1);
     }
     let rows: Vec<Vec<String>> = items
         .iter()
@@ -296,7 +303,10 @@ mod tests {
             reveal,
             field: field.map(str::to_owned),
         };
-        let kind = if answer.get("password_on_list").is_some() {
+        let kind = if answer
+            .as_object()
+            .is_some_and(|o| o.values().any(Value::is_array))
+        {
             Kind::List
         } else {
             Kind::One
@@ -347,6 +357,12 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
         assert!(lines[0].starts_with("IDENTIFIER  NAME"), "{text}");
+        let sorted = json!({"x_on_list": [{"a": 1, "identifier": "9", "b": 2}]});
+        let text = print(&sorted, Format::Table, false, None).unwrap();
+        assert!(
+            text.starts_with("IDENTIFIER  A  B\n9           1  2\n"),
+            "{text}"
+        );
         assert!(lines[0].ends_with("TAGS"), "{text}");
         assert!(lines[2].contains("web site"), "{text}");
         assert!(!text.contains("s3cret-one"), "{text}");
