@@ -65,7 +65,7 @@ fn command_at(noun: &str, verb: &str) -> Option<CliCommand> {
     })
 }
 
-/// The nouns, in the order of the spec's operations (the generated order).
+/// The nouns, sorted.
 fn nouns() -> Vec<String> {
     let mut nouns: Vec<String> = Vec::new();
     for command in CliCommand::iter() {
@@ -75,6 +75,7 @@ fn nouns() -> Vec<String> {
             nouns.push(noun);
         }
     }
+    nouns.sort();
     nouns
 }
 
@@ -99,9 +100,12 @@ fn bulk_resource(noun: &str) -> Option<bulk::Resource> {
 
 /// The whole command tree.
 pub fn command() -> Command {
-    let top = Command::new("mysafe")
+    // The flattened args first: `augment_args` sets the command's about (their doc
+    // comment), which the texts below replace.
+    let mut top = ConnectionArgs::augment_args(Command::new("mysafe"))
         .version(env!("CARGO_PKG_VERSION"))
         .about("The MySafe API of senhasegura (Segura) from the shell: passwords, notes, API secrets, and safe, resumable bulk changes.")
+        .long_about(None::<&str>)
         .after_help(TOP_EXAMPLES)
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -126,7 +130,6 @@ pub fn command() -> Command {
                 .value_name("NAME")
                 .help("Print only this field of the answer, raw (a secret too): one line per entry of a list"),
         );
-    let mut top = ConnectionArgs::augment_args(top);
     for noun in nouns() {
         top = top.subcommand(noun_command(&noun));
     }
@@ -164,11 +167,12 @@ fn noun_command(noun: &str) -> Command {
 fn verb_command(noun: &str, verb: &str, generated: CliCommand) -> Command {
     let definition = Cli::<Printer>::get_command(generated);
     if bulk_action(verb).is_some() {
+        // `augment_args` first: it sets the about from BulkArgs' doc comment.
         let long_about = definition.get_about().cloned().unwrap_or_default();
-        return BulkArgs::augment_args(
-            with_summary(Command::new(verb.to_owned()).about(long_about))
-                .after_help(bulk_examples(noun, verb)),
-        );
+        return with_summary(
+            BulkArgs::augment_args(Command::new(verb.to_owned())).about(long_about),
+        )
+        .after_help(bulk_examples(noun, verb));
     }
     let mut command = with_summary(definition).name(verb.to_owned());
     if command

@@ -358,6 +358,17 @@ async fn exit_codes() {
 async fn help_has_examples() {
     let env = Env::start().await;
     let help = env.run(&["--help"]).await.expect(0).stdout;
+    assert!(help.starts_with("The MySafe API of senhasegura"), "{help}");
+    // The bulk verbs keep the operation's own summary (not BulkArgs' doc comment).
+    let disable = env
+        .run(&["password", "disable", "--help"])
+        .await
+        .expect(0)
+        .stdout;
+    assert!(
+        disable.starts_with("Disable (deactivate) a password."),
+        "{disable}"
+    );
     assert!(
         help.contains("Examples:") && help.contains("Exit codes:"),
         "{help}"
