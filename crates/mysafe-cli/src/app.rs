@@ -249,8 +249,9 @@ pub async fn run(matches: &ArgMatches) -> Status {
     };
     if noun == "completions" {
         let shell = *noun_matches.get_one::<Shell>("shell").expect("required");
-        completions::write(shell, &mut command(), &mut std::io::stdout());
-        return Status::Success;
+        let mut script = Vec::new();
+        completions::write(shell, &mut command(), &mut script);
+        return print_stdout(&script);
     }
     let connection_args = match ConnectionArgs::from_arg_matches(matches) {
         Ok(args) => args,
@@ -419,11 +420,15 @@ async fn run_generated(
     if let Err(error) = cli.execute(generated, verb_matches).await {
         return report(&error);
     }
-    if let Some(failure) = failure.lock().ok().and_then(|mut slot| slot.take()) {
-        return local(&failure.to_string());
+    match failure.lock().ok().and_then(|mut slot| slot.take()) {
+        Some(OutputError::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Status::Success;
+        }
+        Some(failure) => return local(&failure.to_string()),
+        None => {}
     }
     if print_new_password && let Some(new) = &new_password {
-        println!("{}", new.value.expose());
+        return print_stdout(format!("{}\n", new.value.expose()).as_bytes());
     }
     Status::Success
 }
@@ -467,8 +472,7 @@ async fn check_login(client: &mysafe_client::Client, format: Format) -> Status {
                     serde_json::json!({"login": "ok", "url": url}).to_string()
                 }
             };
-            println!("{line}");
-            Status::Success
+            print_stdout(format!("{line}\n").as_bytes())
         }
         Err(e) => report_client_error(&e),
     }
@@ -504,6 +508,17 @@ fn hint(error: &mysafe_client::Error) -> Option<&'static str> {
         Some("check the URL (MYSAFE_URL, --url or the profile) and the network")
     } else {
         None
+    }
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error, another
+/// write failure is a local one. (`println!` would panic on both.)
+fn print_stdout(bytes: &[u8]) -> Status {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Status::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Success,
+        Err(e) => local(&format!("cannot write the output: {e}")),
     }
 }
 

@@ -512,3 +512,32 @@ async fn an_unknown_profile_is_named() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("nope"), "{}", run.stderr);
 }
+
+/// A reader that goes away (`mysafe completions bash | head -1`) ends the run
+/// quietly with 0, not with a panic: stdout is a pipe whose reading end is closed
+/// before the process starts, so its first write fails with EPIPE.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_is_no_error() {
+    let env = Env::start().await;
+    for args in [
+        &["completions", "bash"][..],
+        &["token"],
+        &["password", "list"],
+    ] {
+        let mut command = env.command(args);
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = tokio::task::spawn_blocking(move || {
+            command
+                .stdout(writer)
+                .stderr(std::process::Stdio::piped())
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
