@@ -7,9 +7,11 @@
 //! Each output is one function from the spec to the file's text and one
 //! [`ensure_file_contents`] call in [`run`]: the client ([`generate`], progenitor's
 //! output after [`postprocess`]), the facts the hand-written layer acts on
-//! ([`facts::generate`]) and the mocks crate's typed expectations
-//! ([`httpmock::generate`]).
+//! ([`facts::generate`]), the mocks crate's typed expectations
+//! ([`httpmock::generate`]) and the CLI's per-operation commands
+//! ([`cli::generate`]).
 
+mod cli;
 mod facts;
 pub mod httpmock;
 mod postprocess;
@@ -48,6 +50,7 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
     let client = generate(&spec.openapi).with_context(in_spec)?;
     let facts = facts::generate(&spec.openapi).with_context(in_spec)?;
     let mocks = httpmock::generate(&spec.openapi).with_context(in_spec)?;
+    let commands = cli::generate(&spec.openapi).with_context(in_spec)?;
     let mut all = Outcome::default();
     all.add(ensure_file_contents(
         &root.join(OUTPUT_PATH),
@@ -65,6 +68,12 @@ pub fn run(root: &Path, spec_path: &Path, check: bool) -> Result<ExitCode> {
         &root.join(httpmock::OUTPUT_PATH),
         httpmock::OUTPUT_PATH,
         &mocks,
+        check,
+    )?);
+    all.add(ensure_file_contents(
+        &root.join(cli::OUTPUT_PATH),
+        cli::OUTPUT_PATH,
+        &commands,
         check,
     )?);
     Ok(all.code())

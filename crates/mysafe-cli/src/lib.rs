@@ -10,3 +10,16 @@
 
 pub mod bulk;
 pub mod connect;
+
+pub mod app;
+pub mod completions;
+pub mod exit;
+/// progenitor's per-operation commands; see the module map above.
+// Formatted by prettyplease in `cargo xtask codegen`; rustfmt would make it stale.
+// The generated code clones `Copy` values and leaves trait defaults' parameters unused.
+#[rustfmt::skip]
+#[allow(unused_variables, unused_imports, clippy::clone_on_copy, clippy::all, missing_docs)]
+pub mod generated_cli;
+pub mod json_body;
+pub mod output;
+pub mod rotate;

@@ -130,12 +130,7 @@ fn operations(openapi: &OpenAPI) -> Result<Vec<Operation>> {
             if success.is_empty() {
                 bail!("operation {id} documents no success status");
             }
-            // The operation's own `security`, or the document's. Every requirement
-            // must name a scheme: an empty one (`security: []`, or `{}` among them)
-            // means the call may go without credentials.
-            let requirements = op.security.as_ref().or(openapi.security.as_ref());
-            let bearer =
-                requirements.is_some_and(|r| !r.is_empty() && r.iter().all(|req| !req.is_empty()));
+            let bearer = needs_bearer(openapi, op);
             success.sort_unstable();
             errors.sort_unstable();
             out.push(Operation {
@@ -152,6 +147,15 @@ fn operations(openapi: &OpenAPI) -> Result<Vec<Operation>> {
         bail!("operationId {} is used twice", pair[0].id);
     }
     Ok(out)
+}
+
+/// Whether the operation needs credentials: its own `security`, or the document's.
+/// Every requirement must name a scheme: an empty one (`security: []`, or `{}`
+/// among them) means the call may go without credentials. The CLI's generated
+/// commands leave such operations out (see `cli::bearer_only`).
+pub(super) fn needs_bearer(openapi: &OpenAPI, op: &openapiv3::Operation) -> bool {
+    let requirements = op.security.as_ref().or(openapi.security.as_ref());
+    requirements.is_some_and(|r| !r.is_empty() && r.iter().all(|req| !req.is_empty()))
 }
 
 /// An error answer must decode as `ErrorBody`, the type the hooks decode it with.
