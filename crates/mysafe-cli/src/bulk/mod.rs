@@ -2,20 +2,33 @@
 //!
 //! A run goes through fixed steps, each in its own module:
 //!
-//! 1. [`ids`]: the input (arguments, `--ids-from FILE|-`, or a list filter) is
+//! 1. `ids`: the input (arguments, `--ids-from FILE|-`, or a list filter) is
 //!    validated as a whole before any call; every malformed line is reported by its
 //!    number, never its content. Unique ids go to an anonymous spool file, so the
 //!    run itself holds no list of ids.
-//! 2. [`journal`]: `--journal FILE` is read (ids with a final outcome are skipped,
+//! 2. `journal`: `--journal FILE` is read (ids with a final outcome are skipped,
 //!    a torn last line is cut away), then appended to as each item finishes.
-//! 3. [`run`]: the driver, a small state machine (running, draining, done): at most
+//! 3. `run`: the driver, a small state machine (running, draining, done): at most
 //!    `--concurrency` calls in flight; Ctrl-C or an error that would fail every item
 //!    (login refused, redirect, no route) stops launching, the calls in flight finish
 //!    and are recorded.
-//! 4. [`report`]: one result line per item on stdout, the progress bar and the
+//! 4. `report`: one result line per item on stdout, the progress bar and the
 //!    summary on stderr.
 //!
-//! What the journal guarantees, and what it cannot, is written at [`journal`].
+//! ## What the journal guarantees
+//!
+//! - None skipped: an id is skipped by a re-run only when its final result
+//!   (`changed`, `already`, `not_found`, `no_access`) is in the journal, and a line
+//!   is written only after the item's answer arrived. Failed items are done again.
+//! - Each change made once: after Ctrl-C, a stopping error or the normal end, every
+//!   call that was launched has its line, so a re-run calls no id twice. After a
+//!   kill or a crash, the calls that were in flight (at most `--concurrency`) have
+//!   no line and are called again; MySafe already made the change, so that second
+//!   call answers `already` (enable and disable are idempotent, the spec's
+//!   `x-idempotent`): the server may see those ids twice, each item is changed once.
+//! - Lines survive a kill or crash of the process (one `write(2)` each, no buffer
+//!   in the process); the file is synced to the disk after its header and at the
+//!   end of the run, not after each line.
 
 mod ids;
 mod journal;

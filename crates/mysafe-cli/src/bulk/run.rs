@@ -357,12 +357,12 @@ impl Recorder<'_, '_> {
     fn record(&mut self, id: i64, result: &ItemResult) -> Result<(), BulkError> {
         result.count(self.report);
         let line = report::json_line(id, result);
-        if let Some(journal) = &mut self.journal {
-            if let Err(error) = journal.record(&line) {
-                // Later items get no line: a re-run does them again.
-                self.journal = None;
-                return Err(error);
-            }
+        if let Some(journal) = &mut self.journal
+            && let Err(error) = journal.record(&line)
+        {
+            // Later items get no line: a re-run does them again.
+            self.journal = None;
+            return Err(error);
         }
         if self.output_failed {
             return Ok(());
