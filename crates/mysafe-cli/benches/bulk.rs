@@ -29,6 +29,22 @@ const CONCURRENCY: usize = 64;
 const ROUNDS: usize = 7;
 
 fn main() {
+    // `cargo bench` passes `--bench`; the other arguments select the callgrind mode.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [mode, side, count] = args.as_slice()
+        && mode == "instructions"
+    {
+        let count = count.parse().expect("a count of ids");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(instructions(side, count));
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -58,6 +74,44 @@ async fn bench() {
     throughput(&sim, &client, &ids[..THROUGHPUT_IDS], &dir).await;
     memory(&sim, &ids, &dir).await;
     fsync_cost(&dir);
+}
+
+/// For callgrind (BENCHMARKS.md says how): creates `count` items, disables them
+/// once with plain reqwest (so every measured call answers "already", as in the
+/// wall-clock rounds), then runs `side` (`none`, `plain`, `bulk` or `journal`)
+/// over them, on one runtime thread. The difference between two counts, divided,
+/// is the cost of one id; `none` is the creation and warm-up to subtract.
+async fn instructions(side: &str, count: usize) {
+    let sim = mysafe_sim::spawn().await.unwrap();
+    let client = Client::builder()
+        .base_url(sim.url())
+        .client_id(sim.client_id())
+        .client_secret(sim.client_secret())
+        .build()
+        .unwrap();
+    let ids = create_passwords(&client, count).await;
+    let http = client.client().clone();
+    let token = token(&http, &sim).await;
+    let base = sim.url();
+    plain_round(&http, &base, &token, &ids).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bulk-bench-instructions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids_file = dir.join(format!("ids-{count}.txt"));
+    write_ids(&ids_file, &ids);
+    match side {
+        "none" => {}
+        "plain" => {
+            plain_round(&http, &base, &token, &ids).await;
+        }
+        "bulk" => {
+            bulk_round(&client, &bulk_args(&ids_file, None), count).await;
+        }
+        "journal" => {
+            let journal = Some(dir.join(format!("journal-{count}")));
+            bulk_round(&client, &bulk_args(&ids_file, journal), count).await;
+        }
+        other => panic!("unknown side {other}: none, plain, bulk or journal"),
+    }
 }
 
 async fn create_passwords(client: &Client, count: usize) -> Vec<i64> {

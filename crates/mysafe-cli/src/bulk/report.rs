@@ -138,10 +138,15 @@ impl<'o> Printer<'o> {
 
     /// One item's line; `json` is its [`json_line`].
     pub fn item(&mut self, id: i64, result: &ItemResult, json: &str) -> io::Result<()> {
+        self.printed += 1;
+        if let Some(bar) = &self.progress {
+            bar.inc(1);
+        }
         let text = match self.format {
-            ResultFormat::Jsonl => json.to_owned(),
+            // The journal's line as it is: no copy.
+            ResultFormat::Jsonl => return self.write(json),
             ResultFormat::Json => {
-                let separator = if self.printed == 0 { "\n  " } else { ",\n  " };
+                let separator = if self.printed == 1 { "\n  " } else { ",\n  " };
                 format!("{separator}{}", json.trim_end())
             }
             ResultFormat::Table => {
@@ -153,10 +158,6 @@ impl<'o> Printer<'o> {
                 format!("{}\n", row.trim_end())
             }
         };
-        self.printed += 1;
-        if let Some(bar) = &self.progress {
-            bar.inc(1);
-        }
         self.write(&text)
     }
 
