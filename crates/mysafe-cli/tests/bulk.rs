@@ -827,3 +827,26 @@ async fn ctrl_c_finishes_the_calls_in_flight_records_them_and_a_rerun_does_the_r
     let done: BTreeMap<i64, String> = journal_entries(&journal).into_iter().collect();
     assert_eq!(done, all(&ids, "changed"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_come_from_one_place_only_and_concurrency_is_at_least_one() {
+    let world = World::new().await;
+    for args in [
+        &["password", "disable", "1", "--tag", "x"][..],
+        &["password", "disable", "1", "--ids-from", "ids.txt"],
+        &[
+            "password",
+            "disable",
+            "--ids-from",
+            "ids.txt",
+            "--name",
+            "x",
+        ],
+        &["password", "disable", "1", "--concurrency", "0"],
+    ] {
+        let run = world.run(args, None).await;
+        assert_eq!(run.code, Some(1), "{args:?}: {run:?}");
+        assert!(run.stderr.contains("error:"), "{args:?}: {run:?}");
+    }
+    assert_eq!(world.sim.stats().requests, 0);
+}
