@@ -234,6 +234,28 @@ async fn plain_round(http: &reqwest::Client, base: &str, token: &str, ids: &[i64
     round
 }
 
+/// The same disables through `mysafe-client` in the same loop: the SDK without the
+/// CLI around it, to tell the two layers' costs apart.
+async fn sdk_round(client: &Client, ids: &[i64]) -> Round {
+    let (started, cpu) = (Instant::now(), cpu_time());
+    let ok = stream::iter(ids)
+        .map(|id| async move {
+            client
+                .disable_password()
+                .identifier(*id)
+                .send()
+                .await
+                .is_ok()
+        })
+        .buffer_unordered(CONCURRENCY)
+        .filter(|ok| std::future::ready(*ok))
+        .count()
+        .await;
+    let round = Round::of(ids.len(), started, cpu);
+    assert_eq!(ok, ids.len());
+    round
+}
+
 async fn token(http: &reqwest::Client, sim: &Sim) -> String {
     let body = format!(
         "grant_type=client_credentials&client_id={}&client_secret={}",
@@ -271,29 +293,32 @@ async fn throughput(sim: &Sim, client: &Client, ids: &[i64], dir: &Path) {
     bulk_round(client, &plain_args, ids.len()).await;
     plain_round(&http, &base, &token, ids).await;
 
-    let mut rounds: Vec<[Round; 3]> = Vec::new();
+    let mut rounds: Vec<[Round; 4]> = Vec::new();
     println!(
         "\nthroughput: disable of {} ids at concurrency {CONCURRENCY}: ids/s (CPU µs per id, simulator included)",
         ids.len()
     );
     println!(
-        "round  plain reqwest      bulk::run          bulk::run+journal  ratio  ratio(journal)"
+        "{:>6} {:<18} {:<18} {:<18} {:<18} ratio  ratio(journal)",
+        "round", "plain reqwest", "mysafe-client loop", "bulk::run", "bulk::run+journal"
     );
     for round in 1..=ROUNDS {
-        // The order alternates, so neither side always runs on a warmer machine.
-        let (plain, bulk, journaled) = if round % 2 == 1 {
+        // The order alternates, so no side always runs on a warmer machine.
+        let sides = if round % 2 == 1 {
             let plain = plain_round(&http, &base, &token, ids).await;
+            let sdk = sdk_round(client, ids).await;
             let bulk = bulk_round(client, &plain_args, ids.len()).await;
             let journaled = bulk_round(client, &journal_args, ids.len()).await;
-            (plain, bulk, journaled)
+            [plain, sdk, bulk, journaled]
         } else {
             let journaled = bulk_round(client, &journal_args, ids.len()).await;
             let bulk = bulk_round(client, &plain_args, ids.len()).await;
+            let sdk = sdk_round(client, ids).await;
             let plain = plain_round(&http, &base, &token, ids).await;
-            (plain, bulk, journaled)
+            [plain, sdk, bulk, journaled]
         };
-        print_round(&round.to_string(), [plain, bulk, journaled]);
-        rounds.push([plain, bulk, journaled]);
+        print_round(&round.to_string(), sides);
+        rounds.push(sides);
     }
     let median_of = |side: usize| {
         let mut per_second: Vec<f64> = rounds.iter().map(|r| r[side].per_second).collect();
@@ -303,20 +328,26 @@ async fn throughput(sim: &Sim, client: &Client, ids: &[i64], dir: &Path) {
             cpu_per_id: median(&mut cpu),
         }
     };
-    print_round("median", [median_of(0), median_of(1), median_of(2)]);
-    let [plain, bulk, journaled] = [median_of(0), median_of(1), median_of(2)];
+    let medians = [median_of(0), median_of(1), median_of(2), median_of(3)];
+    print_round("median", medians);
+    let mut ratios: Vec<f64> = rounds
+        .iter()
+        .map(|r| r[2].per_second / r[0].per_second)
+        .collect();
     println!(
-        "CPU-time ratio (plain CPU per id / bulk CPU per id): {:.3}, with journal {:.3}",
-        plain.cpu_per_id / bulk.cpu_per_id,
-        plain.cpu_per_id / journaled.cpu_per_id
+        "median of the rounds' ratios bulk::run / plain: {:.3}; CPU-time ratio (plain CPU per id / bulk CPU per id): {:.3}, with journal {:.3}",
+        median(&mut ratios),
+        medians[0].cpu_per_id / medians[2].cpu_per_id,
+        medians[0].cpu_per_id / medians[3].cpu_per_id
     );
 }
 
-fn print_round(label: &str, [plain, bulk, journaled]: [Round; 3]) {
+fn print_round(label: &str, [plain, sdk, bulk, journaled]: [Round; 4]) {
     let cell = |r: Round| format!("{:>6.0} ({:>5.1})", r.per_second, r.cpu_per_id);
     println!(
-        "{label:>6} {:<18} {:<18} {:<18} {:.3}  {:.3}",
+        "{label:>6} {:<18} {:<18} {:<18} {:<18} {:.3}  {:.3}",
         cell(plain),
+        cell(sdk),
         cell(bulk),
         cell(journaled),
         bulk.per_second / plain.per_second,
@@ -454,4 +485,21 @@ fn fsync_cost(dir: &Path) {
             per_line.as_secs_f64() * 1e6
         );
     }
+    // What the journal does pay: one fdatasync at the end of a run of 10,000 lines.
+    let path = dir.join("fsync-probe-end");
+    let _ = std::fs::remove_file(&path);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap();
+    for _ in 0..10_000 {
+        file.write_all(line.as_bytes()).unwrap();
+    }
+    let started = Instant::now();
+    file.sync_data().unwrap();
+    println!(
+        "  one fdatasync after 10,000 lines: {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
 }

@@ -27,8 +27,8 @@
 //!   call answers `already` (enable and disable are idempotent, the spec's
 //!   `x-idempotent`): the server may see those ids twice, each item is changed once.
 //! - Lines survive a kill or crash of the process (one `write(2)` each, no buffer
-//!   in the process); the file is synced to the disk after its header and at the
-//!   end of the run, not after each line.
+//!   in the process); the file is synced to the disk once, at the end of the run,
+//!   not after each line.
 
 mod ids;
 mod journal;
