@@ -850,3 +850,47 @@ async fn ids_come_from_one_place_only_and_concurrency_is_at_least_one() {
     }
     assert_eq!(world.sim.stats().requests, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_concurrency_calls_are_in_flight() {
+    let world = World::new().await;
+    let ids = world.passwords(12, "t").await;
+    world.sim.reset_stats();
+    world.sim.inject(Fault {
+        target: Target::Operation("disable_password".into()),
+        kind: FaultKind::Latency(Duration::from_millis(300)),
+        times: 12,
+    });
+    let journal = world.path("journal");
+    let argv = strings(&ids);
+    let mut args = vec![
+        "password",
+        "disable",
+        "--concurrency",
+        "3",
+        "--journal",
+        journal.to_str().unwrap(),
+    ];
+    args.extend(argv.iter().map(String::as_str));
+    let mut child = world.command(&args).spawn().unwrap();
+    let started = Instant::now();
+    let mut most_in_flight = 0;
+    while child.try_wait().unwrap().is_none() {
+        // Received by the server, minus finished (a journal line is written after
+        // the answer): read in this order, the difference never overstates.
+        let received = world.writes("disable_password");
+        let finished = journal_entries(&journal).len() as u64;
+        let in_flight = received.saturating_sub(finished);
+        assert!(in_flight <= 3, "{in_flight} calls in flight");
+        most_in_flight = most_in_flight.max(in_flight);
+        assert!(started.elapsed() < PATIENCE, "the run did not end");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let run = wait(&world, child).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        most_in_flight, 3,
+        "the calls overlapped up to --concurrency"
+    );
+    assert_eq!(world.writes("disable_password"), 12);
+}
