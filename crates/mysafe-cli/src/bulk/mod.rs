@@ -117,7 +117,7 @@ pub enum ResultFormat {
 ///
 /// The ids come from exactly one place: the arguments, `--ids-from`, or the list
 /// filters (`--tag`, `--name`, which may be combined).
-#[derive(clap::Args, Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct BulkArgs {
     /// Identifiers of the items to change.
     #[arg(value_name = "ID", conflicts_with_all = ["ids_from", "tag", "name"])]
@@ -139,7 +139,7 @@ pub struct BulkArgs {
     pub name: Option<String>,
 
     /// How many calls may be in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 8,
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
           value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
 
@@ -156,6 +156,25 @@ pub struct BulkArgs {
     /// terminal).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// `--concurrency` when not given.
+pub const DEFAULT_CONCURRENCY: u16 = 8;
+
+/// What the command line gives when only the ids are set (concurrency 8).
+impl Default for BulkArgs {
+    fn default() -> Self {
+        Self {
+            ids: Vec::new(),
+            ids_from: None,
+            tag: None,
+            name: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            dry_run: false,
+            journal: None,
+            no_progress: false,
+        }
+    }
 }
 
 impl BulkArgs {
@@ -188,7 +207,9 @@ pub struct BulkReport {
     pub no_access: u64,
     /// Of `failed`: any other error (gateway, timeout, transport, ...).
     pub errors: u64,
-    /// Items never launched because the run stopped (Ctrl-C or a stopping error).
+    /// Items never launched because the run stopped (Ctrl-C or a stopping error),
+    /// and after a second Ctrl-C the calls abandoned in flight (they have no
+    /// journal line, so a re-run does them).
     pub not_started: u64,
     /// With `--dry-run`: the items that would be called.
     pub would_change: u64,
@@ -339,4 +360,29 @@ pub async fn run_to(
     out: &mut (dyn Write + Send),
 ) -> Result<BulkReport, BulkError> {
     run::execute(client, resource, action, args, format, out).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        bulk: BulkArgs,
+    }
+
+    #[test]
+    fn the_default_is_what_the_command_line_gives() {
+        let parsed = Command::try_parse_from(["mysafe", "12"]).unwrap().bulk;
+        let default = BulkArgs {
+            ids: vec!["12".into()],
+            ..BulkArgs::default()
+        };
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
+        assert!(!parsed.reads_stdin());
+        let stdin = Command::try_parse_from(["mysafe", "--ids-from", "-"]).unwrap();
+        assert!(stdin.bulk.reads_stdin());
+    }
 }
