@@ -208,6 +208,10 @@ fn parse_line(text: &str, form: &mut Option<Form>) -> Result<Option<i64>, &'stat
     if text.is_empty() || text.starts_with('#') {
         return Ok(None);
     }
+    if text.starts_with('[') || text.starts_with(']') {
+        // `list --format json` prints one array over many lines.
+        return Err("part of a JSON array; give the JSON lines of `list --format jsonl`");
+    }
     let this = if text.starts_with('{') {
         Form::JsonLines
     } else {
@@ -460,6 +464,13 @@ mod tests {
         let lines: Vec<u64> = bad.iter().map(|m| m.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5]);
         assert!(!message.contains("x-secret"), "{message}");
+    }
+
+    #[test]
+    fn a_json_array_is_pointed_to_jsonl() {
+        let (bad, ..) = malformed("[\n  {\"identifier\":\"1\"}\n]\n");
+        assert_eq!(bad[0].line, 1);
+        assert!(bad[0].reason.contains("list --format jsonl"), "{bad:?}");
     }
 
     #[test]
