@@ -74,6 +74,8 @@ async fn bench() {
     throughput(&sim, &client, &ids[..THROUGHPUT_IDS], &dir).await;
     memory(&sim, &ids, &dir).await;
     fsync_cost(&dir);
+    // The id files and journals (a few MiB) are of no use after the run.
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// For callgrind (BENCHMARKS.md says how): creates `count` items, disables them

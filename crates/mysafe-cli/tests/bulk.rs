@@ -894,3 +894,36 @@ async fn at_most_concurrency_calls_are_in_flight() {
     );
     assert_eq!(world.writes("disable_password"), 12);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_torn_last_journal_line_is_cut_away_and_its_item_done() {
+    let world = World::new().await;
+    let ids = world.passwords(3, "t").await;
+    let journal = world.path("journal");
+    // What a process killed in the middle of writing the line for ids[1] leaves.
+    std::fs::write(
+        &journal,
+        format!(
+            "{{\"mysafe_bulk_journal\":1,\"resource\":\"password\",\"action\":\"disable\"}}\n\
+             {{\"identifier\":\"{}\",\"result\":\"changed\"}}\n{{\"identifier\":\"{}\",\"res",
+            ids[0], ids[1]
+        ),
+    )
+    .unwrap();
+    world.sim.reset_stats();
+    let argv = strings(&ids);
+    let mut args = vec![
+        "password",
+        "disable",
+        "--journal",
+        journal.to_str().unwrap(),
+    ];
+    args.extend(argv.iter().map(String::as_str));
+    let run = world.run(&args, None).await;
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.results(), all(&ids[1..], "changed"));
+    assert_eq!(world.writes("disable_password"), 2);
+    let entries = journal_entries(&journal);
+    assert_eq!(entries.len(), 3, "the torn line is gone: {entries:?}");
+    assert!(std::fs::read_to_string(&journal).unwrap().ends_with('\n'));
+}
