@@ -633,7 +633,7 @@ async fn refused_credentials_stop_the_run_before_the_items() {
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(
         run.stderr
-            .contains("mysafe: stopped: authentication failed"),
+            .contains("error: stopped: authentication failed"),
         "{run:?}"
     );
     assert!(run.stderr.contains("18 not started"), "{run:?}");
