@@ -632,8 +632,7 @@ async fn refused_credentials_stop_the_run_before_the_items() {
     assert!(!run.stderr.contains("wrong-secret-value"), "{run:?}");
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(
-        run.stderr
-            .contains("error: stopped: authentication failed"),
+        run.stderr.contains("error: stopped: authentication failed"),
         "{run:?}"
     );
     assert!(run.stderr.contains("18 not started"), "{run:?}");
