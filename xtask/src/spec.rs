@@ -31,6 +31,13 @@ pub fn load(path: &Path) -> Result<Spec> {
 }
 
 /// Parses and validates a spec from its text.
+/// The project's own spec, parsed: for the tests of the generators.
+#[cfg(test)]
+pub fn project_spec() -> openapiv3::OpenAPI {
+    let path = crate::project_root().join(SPEC_PATH);
+    load(&path).expect("openapi/mysafe.yaml loads").openapi
+}
+
 pub fn parse(text: &str) -> Result<Spec> {
     let raw = parse_document(text)?;
     check_refs(&raw)?;

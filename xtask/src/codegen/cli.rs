@@ -291,12 +291,6 @@ mod tests {
     use super::*;
     use crate::spec;
 
-    fn real_spec() -> OpenAPI {
-        let root = crate::project_root();
-        let text = std::fs::read_to_string(root.join(spec::SPEC_PATH)).unwrap();
-        spec::parse(&text).unwrap().openapi
-    }
-
     /// The committed file is what codegen produces (as `cargo xtask codegen --check`
     /// checks in CI).
     #[test]
@@ -304,14 +298,14 @@ mod tests {
         let root = crate::project_root();
         let committed = std::fs::read_to_string(root.join(OUTPUT_PATH)).unwrap();
         assert!(
-            committed == generate(&real_spec()).unwrap(),
+            committed == generate(&spec::project_spec()).unwrap(),
             "{OUTPUT_PATH} is stale: run `cargo xtask codegen`"
         );
     }
 
     #[test]
     fn every_bearer_operation_is_a_command_and_no_other() {
-        let openapi = real_spec();
+        let openapi = spec::project_spec();
         let code = generate(&openapi).unwrap();
         assert!(code.starts_with("// @generated"));
         let mut commands = 0;
@@ -331,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_path_left_without_operations_is_dropped() {
-        let openapi = real_spec();
+        let openapi = spec::project_spec();
         let token_path = openapi
             .paths
             .paths

@@ -123,15 +123,9 @@ mod tests {
     use super::*;
     use crate::spec;
 
-    fn real_spec() -> OpenAPI {
-        let root = crate::project_root();
-        let text = std::fs::read_to_string(root.join(spec::SPEC_PATH)).unwrap();
-        spec::parse(&text).unwrap().openapi
-    }
-
     #[test]
     fn every_operation_gets_a_typed_mock() {
-        let openapi = real_spec();
+        let openapi = spec::project_spec();
         let code = generate(&openapi).unwrap();
         assert!(code.starts_with("// @generated"));
         for (_, _, operation) in openapi.operations() {
@@ -151,7 +145,7 @@ mod tests {
 
     #[test]
     fn the_form_body_is_matched_as_a_form() {
-        let openapi = real_spec();
+        let openapi = spec::project_spec();
         assert_eq!(form_operations(&openapi), ["get_token"]);
         let code = generate(&openapi).unwrap();
         let start = code.find("impl GetTokenWhen").unwrap();
