@@ -782,6 +782,39 @@ async fn a_killed_run_resumes_from_its_journal_and_changes_each_item_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_a_journal_in_use_is_refused_and_calls_nothing() {
+    let world = World::new().await;
+    let ids = world.passwords(20, "t").await;
+    let journal = world.path("journal");
+    let mut first = start_slowed(&world, &ids, "2", 4, 2).await;
+    let tokens_before = world.sim.stats().token_requests;
+    let second = world
+        .run(
+            &[
+                "password",
+                "disable",
+                "--ids-from",
+                world.path("ids.txt").to_str().unwrap(),
+                "--journal",
+                journal.to_str().unwrap(),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(second.code, Some(1), "{second:?}");
+    assert!(
+        second.stderr.contains("in use by another mysafe run"),
+        "{second:?}"
+    );
+    assert!(second.results().is_empty(), "{second:?}");
+    // The first run logged in long ago; any call of the second would have needed a
+    // token of its own (a new process), so none was asked for means none was made.
+    assert_eq!(world.sim.stats().token_requests, tokens_before);
+    first.kill().unwrap();
+    let _ = wait(&world, first).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_finishes_the_calls_in_flight_records_them_and_a_rerun_does_the_rest() {
     let world = World::new().await;
     let ids = world.passwords(40, "t").await;

@@ -44,8 +44,13 @@
 //! surviving a power loss or kernel crash mid-run, is only that fewer idempotent
 //! calls are done again.
 //!
-//! One journal is for one run at a time: two processes appending to the same file
-//! would each do the items the other is doing.
+//! ## One run at a time
+//!
+//! A run that writes a journal holds an exclusive lock on it (`flock(2)` through
+//! `File::try_lock`) from before it reads the journal until it ends, so a second run
+//! with the same journal is refused at once instead of doing the items the first is
+//! doing (`a_journal_in_use_is_refused_until_its_run_ends`). The lock goes with the
+//! process: a killed run leaves none behind. A dry run writes nothing and takes no lock.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -183,6 +188,39 @@ fn known_command(header: &Header) -> Option<String> {
         .then(|| format!("{} {}", header.resource, header.action))
 }
 
+/// The journal, opened for appending (created if missing) and locked against other
+/// runs; held from before the journal is read until the run ends.
+#[derive(Debug)]
+pub(crate) struct Lock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Opens and locks the journal at `path`, or says that another run holds it.
+    pub fn acquire(path: &Path) -> Result<Self, BulkError> {
+        let io_error = |error| BulkError::JournalIo {
+            path: path.to_owned(),
+            error,
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(io_error)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self {
+                file,
+                path: path.to_owned(),
+            }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(BulkError::JournalInUse {
+                path: path.to_owned(),
+            }),
+            Err(std::fs::TryLockError::Error(error)) => Err(io_error(error)),
+        }
+    }
+}
+
 /// The journal being appended to during a run.
 #[derive(Debug)]
 pub(crate) struct Writer {
@@ -194,27 +232,18 @@ impl Writer {
     /// Opens (or creates) the journal for appending: cuts a torn last line away and
     /// writes the header a new journal needs.
     pub fn open(
-        path: &Path,
+        lock: Lock,
         previous: &Previous,
         resource: Resource,
         action: Action,
     ) -> Result<Self, BulkError> {
-        let io_error = |error| BulkError::JournalIo {
-            path: path.to_owned(),
-            error,
-        };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(io_error)?;
-        if let Some(end) = previous.torn_at {
-            file.set_len(end).map_err(io_error)?;
+        let Lock { file, path } = lock;
+        if let Some(end) = previous.torn_at
+            && let Err(error) = file.set_len(end)
+        {
+            return Err(BulkError::JournalIo { path, error });
         }
-        let mut writer = Self {
-            file,
-            path: path.to_owned(),
-        };
+        let mut writer = Self { file, path };
         if !previous.has_header {
             let header = Header {
                 mysafe_bulk_journal: VERSION,
@@ -295,8 +324,13 @@ mod tests {
         let (_dir, path) = journal(&text);
         let previous = read(&path, Resource::Password, Action::Disable).unwrap();
         assert_eq!(done(&previous), vec![1]);
-        let mut writer =
-            Writer::open(&path, &previous, Resource::Password, Action::Disable).unwrap();
+        let mut writer = Writer::open(
+            Lock::acquire(&path).unwrap(),
+            &previous,
+            Resource::Password,
+            Action::Disable,
+        )
+        .unwrap();
         writer
             .record("{\"identifier\":\"2\",\"result\":\"changed\"}\n")
             .unwrap();
@@ -311,7 +345,13 @@ mod tests {
         let (_dir, path) = journal("{\"mysafe_bulk_jou");
         let previous = read(&path, Resource::Note, Action::Enable).unwrap();
         assert!(!previous.has_header);
-        Writer::open(&path, &previous, Resource::Note, Action::Enable).unwrap();
+        Writer::open(
+            Lock::acquire(&path).unwrap(),
+            &previous,
+            Resource::Note,
+            Action::Enable,
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
@@ -353,6 +393,21 @@ mod tests {
             message.contains("line 1 is not a journal entry (not a journal header)"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_journal_in_use_is_refused_until_its_run_ends() {
+        let (_dir, path) = journal(HEADER);
+        let held = Lock::acquire(&path).unwrap();
+        let refused = Lock::acquire(&path).unwrap_err();
+        assert!(
+            matches!(refused, BulkError::JournalInUse { .. }),
+            "{refused:?}"
+        );
+        assert!(refused.is_local());
+        assert!(refused.to_string().contains("in use by another mysafe run"));
+        drop(held);
+        Lock::acquire(&path).expect("free again once the first run ended");
     }
 
     #[test]

@@ -272,6 +272,13 @@ pub enum BulkError {
         /// Why.
         error: std::io::Error,
     },
+    /// Another `mysafe` run holds the journal (each run locks its journal for as
+    /// long as it runs, so two runs never do the same items).
+    #[error("journal {} is in use by another mysafe run; nothing was changed", path.display())]
+    JournalInUse {
+        /// The journal file.
+        path: PathBuf,
+    },
     /// A complete journal line that is not a journal entry (the file was edited or
     /// is not a journal).
     #[error("journal {}: line {line} is not a journal entry ({reason}); nothing was changed", path.display())]

@@ -16,7 +16,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use mysafe_client::{Client, Error, GatewayKind, Outcome};
 
 use super::ids::{self, Source, Spool};
-use super::journal::{self, Writer};
+use super::journal::{self, Lock, Writer};
 use super::report::{self, ItemResult, Printer};
 use super::{Action, BulkArgs, BulkError, BulkReport, Resource, ResultFormat};
 
@@ -32,13 +32,19 @@ pub(crate) async fn execute(
     let source = source(client, resource, args).await?;
     let journal_path = args.journal.clone();
     // Reading files (or stdin) blocks: it runs off the runtime's threads.
-    let (previous, spooled) = tokio::task::spawn_blocking(move || {
+    let is_dry_run = args.dry_run;
+    let (lock, previous, spooled) = tokio::task::spawn_blocking(move || {
+        // Locked before it is read, so no other run can add to it in between.
+        let lock = match &journal_path {
+            Some(path) if !is_dry_run => Some(Lock::acquire(path)?),
+            _ => None,
+        };
         let previous = match &journal_path {
             Some(path) => journal::read(path, resource, action)?,
             None => journal::Previous::default(),
         };
         let spooled = ids::spool(source, &previous.done)?;
-        Ok::<_, BulkError>((previous.forget_done(), spooled))
+        Ok::<_, BulkError>((lock, previous.forget_done(), spooled))
     })
     .await
     .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
@@ -58,8 +64,8 @@ pub(crate) async fn execute(
             .err()
             .map(Stop::Fatal)
     } else {
-        let journal = match &args.journal {
-            Some(path) => Some(Writer::open(path, &previous, resource, action)?),
+        let journal = match lock {
+            Some(lock) => Some(Writer::open(lock, &previous, resource, action)?),
             None => None,
         };
         let mut recorder = Recorder {
