@@ -150,8 +150,14 @@ pub struct Connection {
 impl ConnectionArgs {
     /// Whether this connection reads the client secret from stdin (so cli-core can
     /// refuse a second stdin reader such as `--ids-from -`).
+    ///
+    /// `--client-secret-file /dev/stdin` (or `/dev/fd/0`, `/proc/self/fd/0`) reads
+    /// stdin too, and counts.
     pub fn reads_stdin(&self) -> bool {
-        self.client_secret_stdin && self.client_secret_file.is_none()
+        match &self.client_secret_file {
+            Some(path) => names_stdin(path),
+            None => self.client_secret_stdin,
+        }
     }
 
     /// Resolves flags > environment (the same variables as Client::from_env():
@@ -172,4 +178,11 @@ impl ConnectionArgs {
         let client = settings.build()?;
         Ok(Connection { client, warnings })
     }
+}
+
+/// Whether `path` is one of the names Linux and the BSDs give the process's stdin.
+fn names_stdin(path: &std::path::Path) -> bool {
+    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        .iter()
+        .any(|name| path == std::path::Path::new(name))
 }

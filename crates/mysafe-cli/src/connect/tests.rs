@@ -751,6 +751,10 @@ fn clap_refuses_two_secret_sources_empty_values_and_zero_timeouts() {
     assert_eq!(cli.connection.timeout, Some(5));
     let cli = Cli::try_parse_from(["t", "--client-secret-file", "f"]).unwrap();
     assert!(!cli.connection.reads_stdin());
+    for stdin in ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"] {
+        let cli = Cli::try_parse_from(["t", "--client-secret-file", stdin]).unwrap();
+        assert!(cli.connection.reads_stdin(), "{stdin}");
+    }
     Cli::command().debug_assert();
 }
 
