@@ -98,6 +98,10 @@ fn bulk_resource(noun: &str) -> Option<bulk::Resource> {
     }
 }
 
+/// The help heading of the options every command takes for its output (without
+/// one, they would appear under the connection options' heading).
+const OUTPUT_OPTIONS: &str = "Output options";
+
 /// The whole command tree.
 pub fn command() -> Command {
     // The flattened args first: `augment_args` sets the command's about (their doc
@@ -113,6 +117,7 @@ pub fn command() -> Command {
             Arg::new("format")
                 .long("format")
                 .global(true)
+                .help_heading(OUTPUT_OPTIONS)
                 .value_parser(clap::value_parser!(Format))
                 .help("Output format [default: table on a terminal, otherwise json (jsonl for the results of enable and disable)]"),
         )
@@ -120,13 +125,18 @@ pub fn command() -> Command {
             Arg::new("reveal")
                 .long("reveal")
                 .global(true)
+                .help_heading(OUTPUT_OPTIONS)
                 .action(ArgAction::SetTrue)
-                .help("Print secret values (password, secret_key, client_secret, ...) instead of a marker"),
+                .help(format!(
+                    "Print secret values ({}) instead of a marker",
+                    mysafe_client::spec::SECRET_PROPERTIES.join(", ")
+                )),
         )
         .arg(
             Arg::new("field")
                 .long("field")
                 .global(true)
+                .help_heading(OUTPUT_OPTIONS)
                 .value_name("NAME")
                 .help("Print only this field of the answer, raw (a secret too): one line per entry of a list"),
         );
