@@ -160,18 +160,20 @@ pub fn command() -> Command {
 /// `mysafe <noun>` with one verb per generated command of the noun.
 fn noun_command(noun: &str) -> Command {
     let mut command = Command::new(noun.to_owned())
-        .about(format!("The {noun} commands"))
         .subcommand_required(true)
         .arg_required_else_help(true);
+    let mut verbs = Vec::new();
     for generated in CliCommand::iter() {
         let Some((of, verb)) = noun_and_verb(generated.operation_id()) else {
             continue;
         };
         if of == noun {
             command = command.subcommand(verb_command(noun, &verb, generated));
+            verbs.push(verb);
         }
     }
-    command
+    verbs.sort();
+    command.about(format!("Verbs: {}", verbs.join(", ")))
 }
 
 fn verb_command(noun: &str, verb: &str, generated: CliCommand) -> Command {
