@@ -81,21 +81,12 @@ fn nouns() -> Vec<String> {
 
 /// Whether the verb is a bulk change (`enable`, `disable`).
 fn bulk_action(verb: &str) -> Option<bulk::Action> {
-    match verb {
-        "enable" => Some(bulk::Action::Enable),
-        "disable" => Some(bulk::Action::Disable),
-        _ => None,
-    }
+    bulk::Action::from_verb(verb)
 }
 
 /// The bulk resource of a noun.
 fn bulk_resource(noun: &str) -> Option<bulk::Resource> {
-    match noun {
-        "password" => Some(bulk::Resource::Password),
-        "note" => Some(bulk::Resource::Note),
-        "api-secret" => Some(bulk::Resource::ApiSecret),
-        _ => None,
-    }
+    bulk::Resource::from_noun(noun)
 }
 
 /// The help heading of the options every command takes for its output (without
@@ -195,9 +186,10 @@ fn verb_command(noun: &str, verb: &str, generated: CliCommand) -> Command {
     }
     if command.get_arguments().any(|arg| arg.get_id() == JSON_BODY) {
         command = command.mut_arg(JSON_BODY, |arg| {
-            arg.value_name("FILE|-").help(
-                "A file holding the request body as JSON, or - for stdin; the flags override its fields. Secret fields (password, secret_key, ...) are set this way only, never by a flag",
-            )
+            arg.value_name("FILE|-").help(format!(
+                "A file holding the request body as JSON, or - for stdin; the flags override its fields. Secret fields ({}) are set this way only, never by a flag",
+                mysafe_client::spec::SECRET_PROPERTIES.join(", ")
+            ))
         });
     }
     if (noun, verb) == ("password", "update") {
@@ -257,7 +249,7 @@ pub async fn run(matches: &ArgMatches) -> Status {
         field: matches.get_one::<String>("field").cloned(),
     };
     let Some((noun, noun_matches)) = matches.subcommand() else {
-        return usage("no command given; see mysafe --help");
+        return local("no command given; see mysafe --help");
     };
     if noun == "completions" {
         let shell = *noun_matches.get_one::<Shell>("shell").expect("required");
@@ -267,7 +259,7 @@ pub async fn run(matches: &ArgMatches) -> Status {
     }
     let connection_args = match ConnectionArgs::from_arg_matches(matches) {
         Ok(args) => args,
-        Err(e) => return usage(&e.to_string()),
+        Err(e) => return local(&e.to_string()),
     };
     if noun == "token" {
         let Some(client) = connect(&connection_args) else {
@@ -276,15 +268,15 @@ pub async fn run(matches: &ArgMatches) -> Status {
         return check_login(&client, style.format).await;
     }
     let Some((verb, verb_matches)) = noun_matches.subcommand() else {
-        return usage(&format!("no verb given; see mysafe {noun} --help"));
+        return local(&format!("no verb given; see mysafe {noun} --help"));
     };
     let Some(generated) = command_at(noun, verb) else {
-        return usage(&format!("no command {noun} {verb}"));
+        return local(&format!("no command {noun} {verb}"));
     };
     if let (Some(action), Some(resource)) = (bulk_action(verb), bulk_resource(noun)) {
         let args = match BulkArgs::from_arg_matches(verb_matches) {
             Ok(args) => args,
-            Err(e) => return usage(&e.to_string()),
+            Err(e) => return local(&e.to_string()),
         };
         let mut readers = stdin_readers(&connection_args, verb_matches);
         if args.reads_stdin() {
@@ -349,7 +341,7 @@ fn stdin_readers(connection: &ConnectionArgs, verb_matches: &ArgMatches) -> Vec<
 /// Refuses a command line where two options would read stdin.
 fn one_stdin_reader(readers: &[&str]) -> Result<(), Status> {
     if readers.len() > 1 {
-        return Err(usage(&format!(
+        return Err(local(&format!(
             "only one option can read stdin, not both {}",
             readers.join(" and ")
         )));
@@ -534,11 +526,7 @@ fn print_stdout(bytes: &[u8]) -> Status {
     }
 }
 
-fn usage(message: &str) -> Status {
-    eprintln!("error: {message}");
-    Status::Local
-}
-
+/// Prints a usage or local error and gives its status.
 fn local(message: &str) -> Status {
     eprintln!("error: {message}");
     Status::Local

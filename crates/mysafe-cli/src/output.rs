@@ -272,9 +272,19 @@ fn write_row(out: &mut impl Write, cells: &[String], widths: &[usize]) -> io::Re
     writeln!(out, "{}", line.join("  ").trim_end())
 }
 
-/// A cell never breaks the table: line breaks and tabs become spaces.
+/// A cell never breaks the table or the terminal: line breaks and tabs become
+/// spaces, and every other control character (an escape sequence a hostile server
+/// put in a name, say) is printed escaped, e.g. `\u{1b}`.
 fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r', '\t'], " ")
+    let mut cell = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => cell.push(' '),
+            c if c.is_control() => cell.extend(c.escape_unicode()),
+            c => cell.push(c),
+        }
+    }
+    cell
 }
 
 #[cfg(test)]
@@ -407,6 +417,19 @@ mod tests {
         assert_eq!(text, "identifier  3\ntitle       t\n");
         let bare = json!({"response": {"status": 200}});
         assert_eq!(payload(&bare, Kind::One), Payload::One(&bare));
+    }
+
+    #[test]
+    fn control_characters_from_the_server_are_escaped_in_tables() {
+        let answer = json!({
+            "password_entity": {"identifier": "1", "name": "db\u{1b}]0;owned\u{7}\tx"}
+        });
+        let table = print(&answer, Format::Table, false, None).unwrap();
+        assert!(
+            !table.contains('\u{1b}') && !table.contains('\u{7}'),
+            "{table:?}"
+        );
+        assert!(table.contains("db\\u{1b}]0;owned\\u{7} x"), "{table:?}");
     }
 
     #[test]

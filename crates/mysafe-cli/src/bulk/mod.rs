@@ -52,6 +52,14 @@ pub enum Resource {
 }
 
 impl Resource {
+    /// Every kind, for finding one by its noun.
+    const ALL: [Resource; 3] = [Self::Password, Self::Note, Self::ApiSecret];
+
+    /// The kind whose noun this is (see [`Resource::noun`]).
+    pub fn from_noun(noun: &str) -> Option<Resource> {
+        Self::ALL.into_iter().find(|kind| kind.noun() == noun)
+    }
+
     /// The noun of the command line, e.g. `"api-secret"`; journals record it.
     pub fn noun(self) -> &'static str {
         match self {
@@ -81,6 +89,13 @@ pub enum Action {
 }
 
 impl Action {
+    /// The verb's action, for `enable` and `disable` (see [`Action::verb`]).
+    pub fn from_verb(verb: &str) -> Option<Action> {
+        [Self::Enable, Self::Disable]
+            .into_iter()
+            .find(|action| action.verb() == verb)
+    }
+
     /// The verb of the command line, e.g. `"disable"`; journals record it.
     pub fn verb(self) -> &'static str {
         match self {
