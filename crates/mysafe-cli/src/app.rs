@@ -322,7 +322,7 @@ fn stdin_readers(connection: &ConnectionArgs, verb_matches: &ArgMatches) -> Vec<
         .try_get_one::<std::path::PathBuf>(JSON_BODY)
         .ok()
         .flatten()
-        .is_some_and(|path| crate::json_body::is_stdin(path));
+        .is_some_and(|path| crate::stdin::reads_stdin(path));
     if json_body_from_stdin {
         readers.push("--json-body -");
     }

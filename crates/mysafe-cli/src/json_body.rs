@@ -47,16 +47,31 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, JsonBodyError> {
         path.display().to_string()
     };
     let text = if is_stdin(path) {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map(|_| text)
+        read_bounded(std::io::stdin())
     } else {
-        std::fs::read_to_string(path)
+        std::fs::File::open(path).and_then(read_bounded)
     }
     .map_err(|reason| JsonBodyError::Read {
         source_name: source_name.clone(),
         reason,
     })?;
     parse(&text, source_name)
+}
+
+/// The largest body read: far more than any MySafe item, and a bound on what
+/// `--json-body /dev/zero` can take.
+const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// All of `input` as text, at most [`MAX_BODY_BYTES`].
+fn read_bounded(input: impl Read) -> std::io::Result<String> {
+    let mut text = String::new();
+    input.take(MAX_BODY_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_BODY_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {MAX_BODY_BYTES} bytes"
+        )));
+    }
+    Ok(text)
 }
 
 /// Decodes `text` as `T`; the error carries the position and the category only
@@ -93,6 +108,13 @@ fn missing_field(error: &serde_json::Error) -> Option<String> {
 mod tests {
     use super::*;
     use mysafe_client::types::UpdatePasswordRequest;
+
+    #[test]
+    fn an_endless_body_is_refused_after_the_bound() {
+        let error = read_bounded(std::io::repeat(b' ')).unwrap_err();
+        assert!(error.to_string().contains("larger than"), "{error}");
+        assert_eq!(read_bounded(&b"{}"[..]).unwrap(), "{}");
+    }
 
     #[test]
     fn a_wrong_type_names_the_place_and_not_the_value() {

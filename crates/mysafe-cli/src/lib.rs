@@ -23,3 +23,4 @@ pub mod generated_cli;
 pub mod json_body;
 pub mod output;
 pub mod rotate;
+pub mod stdin;

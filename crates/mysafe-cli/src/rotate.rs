@@ -5,6 +5,10 @@ use std::io::BufRead;
 
 use mysafe_client::Secret;
 
+/// The longest new password read from stdin; the bound keeps `</dev/zero` from
+/// filling the memory.
+const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
+
 /// The shortest and longest password `--generate` makes.
 pub const GENERATE_LENGTHS: std::ops::RangeInclusive<usize> = 8..=128;
 
@@ -23,6 +27,9 @@ pub enum RotateError {
     /// stdin held an empty first line.
     #[error("the new password read from stdin is empty")]
     Empty,
+    /// stdin's first line is longer than any password (`</dev/zero`, say).
+    #[error("the new password read from stdin is longer than {MAX_PASSWORD_BYTES} bytes")]
+    TooLong,
     /// stdin was not UTF-8.
     #[error("the new password read from stdin is not UTF-8 text")]
     NotText,
@@ -32,11 +39,15 @@ pub enum RotateError {
 }
 
 /// Reads the first line of `input`, without its line break; an empty one is refused.
-pub fn read_password(mut input: impl BufRead) -> Result<Secret, RotateError> {
+pub fn read_password(input: impl BufRead) -> Result<Secret, RotateError> {
     let mut bytes = Vec::new();
     input
+        .take(MAX_PASSWORD_BYTES + 1)
         .read_until(b'\n', &mut bytes)
         .map_err(RotateError::Read)?;
+    if bytes.len() as u64 > MAX_PASSWORD_BYTES {
+        return Err(RotateError::TooLong);
+    }
     if bytes.ends_with(b"\n") {
         bytes.pop();
         if bytes.ends_with(b"\r") {
@@ -104,6 +115,12 @@ mod tests {
             read_password(&b" spaces kept "[..]).unwrap().expose(),
             " spaces kept "
         );
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_after_the_bound() {
+        let endless = std::io::BufReader::new(std::io::repeat(b'a'));
+        assert!(matches!(read_password(endless), Err(RotateError::TooLong)));
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! `no_access`) is skipped. An id whose only lines are `error` is done again, as
 //! is every id without a line. A last line without its newline is what a process
 //! killed in the middle of a write leaves: it is cut away (the item is done again),
-//! not an error. Any other line that is not an entry is an error naming its number.
+//! not an error, when it starts like a journal line (`{`); otherwise the file is
+//! not a journal (an ids file given by mistake) and is refused, untouched. Any other line that is not an entry is an error naming its number.
 //!
 //! ## Guarantees
 //!
@@ -54,13 +55,17 @@
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{Action, BulkError, Resource};
 
 /// The format version in the header.
 const VERSION: u64 = 1;
+
+/// The longest line a journal holds: an entry is an id, a result and an error
+/// message the client already cut short, far below this.
+const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 /// The results after which an item is not done again.
 const FINAL_RESULTS: [&str; 4] = ["changed", "already", "not_found", "no_access"];
@@ -122,12 +127,24 @@ pub(crate) fn read(path: &Path, resource: Resource, action: Action) -> Result<Pr
     let (mut offset, mut number) = (0u64, 0u64);
     loop {
         buffer.clear();
-        let read = reader.read_until(b'\n', &mut buffer).map_err(io_error)?;
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut buffer)
+            .map_err(io_error)?;
         if read == 0 {
             return Ok(previous);
         }
         number += 1;
         if buffer.last() != Some(&b'\n') {
+            if read as u64 > MAX_LINE_BYTES {
+                return Err(corrupt(number, "longer than any journal line"));
+            }
+            // Only the start of a journal line is a torn one: the journal writes
+            // JSON objects. Anything else means the file is not a journal (an ids
+            // file given as the journal by mistake), which must not be cut.
+            if buffer.first() != Some(&b'{') {
+                return Err(corrupt(number, "not a journal entry"));
+            }
             previous.torn_at = Some(offset);
             return Ok(previous);
         }
@@ -408,6 +425,25 @@ mod tests {
         assert!(refused.to_string().contains("in use by another mysafe run"));
         drop(held);
         Lock::acquire(&path).expect("free again once the first run ended");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
+        // An ids file given as the journal: one id and no final newline.
+        let (_dir, path) = journal("312");
+        let error = read(&path, Resource::Password, Action::Disable).unwrap_err();
+        assert!(
+            matches!(error, BulkError::JournalCorrupt { line: 1, .. }),
+            "{error:?}"
+        );
+        assert!(!error.to_string().contains("312"), "{error}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "312");
+        let (_dir, path) = journal(&format!("{HEADER}{}", "{".repeat(70_000)));
+        let error = read(&path, Resource::Password, Action::Disable).unwrap_err();
+        assert!(
+            matches!(error, BulkError::JournalCorrupt { line: 2, .. }),
+            "{error:?}"
+        );
     }
 
     #[test]

@@ -195,7 +195,9 @@ impl Default for BulkArgs {
 impl BulkArgs {
     /// Whether the ids come from stdin (`--ids-from -`).
     pub fn reads_stdin(&self) -> bool {
-        self.ids_from.as_deref() == Some(std::path::Path::new("-"))
+        self.ids_from
+            .as_deref()
+            .is_some_and(crate::stdin::reads_stdin)
     }
 }
 
@@ -388,6 +390,20 @@ pub async fn run_to(
 mod tests {
     use super::*;
     use clap::Parser;
+
+    /// The journal's "each change made once" and the retries of a run rest on
+    /// enable and disable being idempotent: the spec says so for every pair.
+    #[test]
+    fn every_bulk_operation_is_idempotent_in_the_spec() {
+        for resource in Resource::ALL {
+            for action in [Action::Enable, Action::Disable] {
+                let id = format!("{}_{}", action.verb(), resource.noun().replace('-', "_"));
+                let operation = mysafe_client::spec::operation(&id)
+                    .unwrap_or_else(|| panic!("{id} is not in the spec"));
+                assert!(operation.idempotent, "{id}");
+            }
+        }
+    }
 
     #[derive(Parser)]
     struct Command {

@@ -155,7 +155,7 @@ impl ConnectionArgs {
     /// stdin too, and counts.
     pub fn reads_stdin(&self) -> bool {
         match &self.client_secret_file {
-            Some(path) => names_stdin(path),
+            Some(path) => crate::stdin::is_stdin_device(path),
             None => self.client_secret_stdin,
         }
     }
@@ -178,11 +178,4 @@ impl ConnectionArgs {
         let client = settings.build()?;
         Ok(Connection { client, warnings })
     }
-}
-
-/// Whether `path` is one of the names Linux and the BSDs give the process's stdin.
-fn names_stdin(path: &std::path::Path) -> bool {
-    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
-        .iter()
-        .any(|name| path == std::path::Path::new(name))
 }
