@@ -451,7 +451,7 @@ async fn run_bulk(
     };
     match bulk::run(client, resource, action, args, format).await {
         Ok(report) if report.interrupted => Status::Interrupted,
-        Ok(report) if report.failed > 0 => Status::BulkFailed,
+        Ok(report) if report.failed() > 0 => Status::BulkFailed,
         Ok(_) => Status::Success,
         Err(e) => {
             eprintln!("error: {e}");

@@ -201,8 +201,8 @@ impl BulkArgs {
     }
 }
 
-/// What a run did, for the exit code: 130 when `interrupted`, else 3 when `failed`
-/// is not zero, else 0.
+/// What a run did, for the exit code: 130 when `interrupted`, else 3 when
+/// [`BulkReport::failed`] is not zero, else 0.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BulkReport {
@@ -216,13 +216,11 @@ pub struct BulkReport {
     pub already: u64,
     /// Items the journal records as done, not called again.
     pub skipped_by_journal: u64,
-    /// Items that did not reach the requested state: `not_found + no_access + errors`.
-    pub failed: u64,
-    /// Of `failed`: MySafe's 1005.
+    /// Of [`BulkReport::failed`]: MySafe's 1005.
     pub not_found: u64,
-    /// Of `failed`: MySafe's 1006 (another application's item, not shared for edit).
+    /// Of [`BulkReport::failed`]: MySafe's 1006 (another application's item, not shared for edit).
     pub no_access: u64,
-    /// Of `failed`: any other error (gateway, timeout, transport, ...).
+    /// Of [`BulkReport::failed`]: any other error (gateway, timeout, transport, ...).
     pub errors: u64,
     /// Items never launched because the run stopped (Ctrl-C or a stopping error),
     /// and after a second Ctrl-C the calls abandoned in flight (they have no
@@ -234,6 +232,13 @@ pub struct BulkReport {
     pub dry_run: bool,
     /// Ctrl-C stopped the run (the calls in flight finished and are recorded).
     pub interrupted: bool,
+}
+
+impl BulkReport {
+    /// Items that did not reach the requested state: `not_found + no_access + errors`.
+    pub fn failed(&self) -> u64 {
+        self.not_found + self.no_access + self.errors
+    }
 }
 
 /// A problem that stops a bulk run before or during it.

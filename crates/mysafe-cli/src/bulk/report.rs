@@ -52,7 +52,6 @@ impl ItemResult {
             Self::WouldChange => &mut report.would_change,
         };
         *counter += 1;
-        report.failed = report.not_found + report.no_access + report.errors;
     }
 }
 
@@ -205,9 +204,9 @@ pub(crate) fn summary(report: &BulkReport, resource: Resource, action: Action) -
         thousands(reached),
         thousands(report.changed),
         thousands(report.already),
-        thousands(report.failed),
+        thousands(report.failed()),
     );
-    if report.failed > 0 {
+    if report.failed() > 0 {
         text.push_str(&format!(
             " ({} not_found, {} no_access, {} error)",
             thousands(report.not_found),
@@ -271,7 +270,6 @@ mod tests {
             total: 10_000,
             changed: 9_990,
             already: 8,
-            failed: 2,
             errors: 2,
             ..BulkReport::default()
         };
